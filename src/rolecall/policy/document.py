@@ -1,0 +1,162 @@
+"""A parsed, validated and compiled policy document.
+
+Compilation happens once per (text, type): evaluation then only runs precompiled matchers,
+and each policy remembers which of its statements can apply to a given action.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from rolecall.policy.conditions import ConditionBlock, compile_condition
+from rolecall.policy.jsontext import Position, read_json
+from rolecall.policy.matching import ActionMatcher, compile_pieces, has_wildcard
+from rolecall.policy.principals import PrincipalMatcher
+from rolecall.policy.validate import PolicyType, validate_document
+from rolecall.policy.variables import Lookup, Template, parse_template
+
+_CANDIDATE_CACHE_SIZE = 2048
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+class ResourceMatcher:
+    """A Resource or NotResource list: exact ARNs, wildcard patterns and variable templates."""
+
+    __slots__ = ("any", "exact", "regex", "templates")
+
+    def __init__(self, patterns: list[str], substitute: bool) -> None:
+        self.any = "*" in patterns
+        exact: set[str] = set()
+        wild: list[str] = []
+        self.templates: list[Template] = []
+        for pattern in patterns:
+            template = parse_template(pattern, substitute)
+            if template is not None:
+                self.templates.append(template)
+            elif has_wildcard(pattern):
+                wild.append(compile_pieces(((pattern, False),)).pattern)
+            else:
+                exact.add(pattern)
+        self.exact = frozenset(exact)
+        joined = "|".join(f"(?:{w})" for w in wild)
+        self.regex = re.compile(joined, re.DOTALL) if wild else None
+
+    def matches(self, resource: str, lookup: Lookup) -> bool:
+        if self.any or resource in self.exact:
+            return True
+        if self.regex is not None and self.regex.fullmatch(resource):
+            return True
+        for template in self.templates:
+            pieces = template.resolve_parts(lookup)
+            if pieces is not None and compile_pieces(tuple(pieces)).fullmatch(resource):
+                return True
+        return False
+
+
+class Statement:
+    """One compiled statement and where it sits in the document."""
+
+    __slots__ = (
+        "actions",
+        "allow",
+        "condition",
+        "effect",
+        "element",
+        "end",
+        "index",
+        "not_action",
+        "not_principal",
+        "not_resource",
+        "principal",
+        "resources",
+        "sid",
+        "start",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        element: dict[str, Any],
+        start: Position,
+        end: Position,
+        substitute: bool,
+    ) -> None:
+        self.index = index
+        self.element = element
+        self.sid: str | None = element.get("Sid")
+        self.effect: str = element["Effect"]
+        self.allow = self.effect == "Allow"
+        self.start = start
+        self.end = end
+        self.not_action = "NotAction" in element
+        self.actions = ActionMatcher(as_list(element.get("NotAction", element.get("Action"))))
+        resource = element.get("NotResource", element.get("Resource"))
+        self.not_resource = "NotResource" in element
+        self.resources = (
+            None if resource is None else ResourceMatcher(as_list(resource), substitute)
+        )
+        principal = element.get("NotPrincipal", element.get("Principal"))
+        self.not_principal = "NotPrincipal" in element
+        self.principal = None if principal is None else PrincipalMatcher(principal)
+        condition = element.get("Condition")
+        self.condition: ConditionBlock | None = (
+            compile_condition(condition, substitute) if condition else None
+        )
+
+    def applies_to_action(self, action_lower: str) -> bool:
+        return self.actions.matches(action_lower) != self.not_action
+
+    def applies_to_resource(self, resource: str, lookup: Lookup) -> bool:
+        if self.resources is None:
+            return True
+        return self.resources.matches(resource, lookup) != self.not_resource
+
+
+class Policy:
+    """A policy document ready to evaluate. Build it with ``parse_policy``."""
+
+    def __init__(self, text: str, kind: PolicyType, document: dict[str, Any], spans: Any) -> None:
+        self.text = text
+        self.kind = kind
+        self.version: str | None = document.get("Version")
+        self.id: str | None = document.get("Id")
+        substitute = self.version == "2012-10-17"
+        statements = as_list(document["Statement"])
+        self.statements: tuple[Statement, ...] = tuple(
+            Statement(i, element, *spans.of(element), substitute)
+            for i, element in enumerate(statements)
+        )
+        self._candidates: dict[str, tuple[Statement, ...]] = {}
+
+    def candidates(self, action_lower: str) -> tuple[Statement, ...]:
+        """Statements whose Action/NotAction covers the (lower-cased) action."""
+        found = self._candidates.get(action_lower)
+        if found is None:
+            found = tuple(s for s in self.statements if s.applies_to_action(action_lower))
+            if len(self._candidates) >= _CANDIDATE_CACHE_SIZE:
+                self._candidates.clear()
+            self._candidates[action_lower] = found
+        return found
+
+    def principals(self) -> Iterator[tuple[str, str]]:
+        """Every (principal type, value) named in Principal or NotPrincipal elements."""
+        for statement in self.statements:
+            if statement.principal is not None:
+                yield from statement.principal.pairs
+
+    def __repr__(self) -> str:
+        return f"Policy(kind={self.kind.name}, statements={len(self.statements)})"
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_policy(text: str, kind: PolicyType) -> Policy:
+    """Parse, validate and compile; raises MalformedPolicyError with AWS's message."""
+    document, spans = read_json(text)
+    validate_document(document, kind)
+    return Policy(text, kind, document, spans)

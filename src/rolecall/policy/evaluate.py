@@ -1,0 +1,271 @@
+"""AWS's policy evaluation logic for one account's principal and one resource.
+
+Order, as the IAM User Guide's flowchart has it: any explicit Deny in any applicable policy
+wins; then a same-account resource-based policy that names the caller's own ARN (IAM user,
+role session or federated-user session) allows on its own; otherwise the identity side
+(identity-based policies, or a resource-based policy naming the role/account-wide wildcard)
+must allow, and so must every permissions boundary and session policy present. Across
+accounts both the identity side and the resource-based policy must allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rolecall.policy.conditions import ClauseResult
+from rolecall.policy.document import Policy, Statement
+from rolecall.policy.jsontext import Position
+from rolecall.policy.principals import ACCOUNT, DIRECT
+from rolecall.policy.request import NON_IAM_TYPES, Context, Request, account_of_arn
+from rolecall.policy.validate import PolicyType
+
+ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
+IDENTITY, BOUNDARY, SESSION, RESOURCE = "identity", "boundary", "session", "resource"
+LAYERS = (IDENTITY, BOUNDARY, SESSION, RESOURCE)
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """A policy in a PolicySet. ``type`` is AWS's SourcePolicyType ('user', 'role', ...)."""
+
+    id: str
+    type: str
+    policy: Policy
+
+
+@dataclass
+class PolicySet:
+    """Everything that applies to one request.
+
+    ``identity``: the caller's inline and attached policies (a user's include its groups').
+    ``boundary``: the permissions boundary, or None when the caller has none.
+    ``session``: the session policies of a role or federated-user session, or None when the
+    session was created without any (AWS then applies no session layer).
+    ``resource``: the resource-based policy of the target, e.g. a role's trust policy when
+    deciding sts:AssumeRole (parse it as PolicyType.TRUST).
+    """
+
+    identity: list[PolicyRef] = field(default_factory=list)
+    boundary: list[PolicyRef] | None = None
+    session: list[PolicyRef] | None = None
+    resource: PolicyRef | None = None
+
+
+@dataclass(frozen=True)
+class MatchedStatement:
+    """A statement that applied to the request."""
+
+    policy_id: str
+    policy_type: str
+    layer: str
+    sid: str | None
+    index: int
+    effect: str
+    start: Position
+    end: Position
+
+
+@dataclass(frozen=True)
+class DeniedBy:
+    """The layer that refused the request, and whether by an explicit Deny."""
+
+    layer: str
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class StatementTrace:
+    """Why one statement did or did not apply: ``failed`` names the element that missed."""
+
+    index: int
+    sid: str | None
+    effect: str
+    matched: bool
+    failed: str | None
+    conditions: tuple[ClauseResult, ...]
+
+
+@dataclass(frozen=True)
+class PolicyTrace:
+    layer: str
+    policy_id: str
+    policy_type: str
+    statements: tuple[StatementTrace, ...]
+
+
+@dataclass
+class Decision:
+    """The outcome and its reasons. ``trace`` re-runs the evaluation, recording everything."""
+
+    decision: str
+    matched: list[MatchedStatement]
+    missing_context_keys: list[str]
+    denied_by: DeniedBy | None
+    request: Request
+    policies: PolicySet
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == ALLOWED
+
+    @property
+    def trace(self) -> list[PolicyTrace]:
+        return trace_policies(self.request, self.policies)
+
+
+class _Layer:
+    """Matched Allow and Deny statements of one kind of policy."""
+
+    __slots__ = ("allows", "denies", "resource_grants")
+
+    def __init__(self) -> None:
+        self.allows: list[MatchedStatement] = []
+        self.denies: list[MatchedStatement] = []
+        self.resource_grants: set[str] = set()
+
+
+def _principal_match(statement: Statement, request: Request) -> tuple[bool, str | None]:
+    """(applies, how the caller was named) for the Principal/NotPrincipal element."""
+    matcher = statement.principal
+    if matcher is None:
+        return True, None
+    if statement.not_principal:
+        return not matcher.excludes(request.principal), None
+    how = matcher.match(request.principal)
+    return how is not None, how
+
+
+def _scan(
+    layer_name: str,
+    refs: list[PolicyRef],
+    request: Request,
+    action: str,
+    context: Context,
+    missing: list[str],
+) -> _Layer:
+    layer = _Layer()
+    lookup = context.get
+    for ref in refs:
+        for statement in ref.policy.candidates(action):
+            if not statement.applies_to_resource(request.resource, lookup):
+                continue
+            applies, how = _principal_match(statement, request)
+            if not applies:
+                continue
+            if statement.condition is not None and not statement.condition.evaluate(
+                context, missing
+            ):
+                continue
+            matched = MatchedStatement(
+                ref.id,
+                ref.type,
+                layer_name,
+                statement.sid,
+                statement.index,
+                statement.effect,
+                statement.start,
+                statement.end,
+            )
+            if statement.allow:
+                layer.allows.append(matched)
+                layer.resource_grants.add(how or "")
+            else:
+                layer.denies.append(matched)
+    return layer
+
+
+def _resource_account(request: Request) -> str:
+    return request.resource_account or account_of_arn(request.resource) or request.principal.account
+
+
+def evaluate(request: Request, policies: PolicySet) -> Decision:
+    """Decide one request against the policies that apply to it."""
+    action = request.action.lower()
+    context = Context(request)
+    missing: list[str] = []
+    layers: dict[str, _Layer] = {}
+    caller = request.principal
+    root = caller.type == "Account"
+    if not root and caller.type not in NON_IAM_TYPES:
+        layers[IDENTITY] = _scan(IDENTITY, policies.identity, request, action, context, missing)
+        if policies.boundary is not None:
+            layers[BOUNDARY] = _scan(BOUNDARY, policies.boundary, request, action, context, missing)
+        if policies.session is not None:
+            layers[SESSION] = _scan(SESSION, policies.session, request, action, context, missing)
+    if policies.resource is not None:
+        layers[RESOURCE] = _scan(RESOURCE, [policies.resource], request, action, context, missing)
+
+    def decide(decision: str, matched: list[MatchedStatement], denied: DeniedBy | None):
+        keys = list(dict.fromkeys(missing))
+        return Decision(decision, matched, keys, denied, request, policies)
+
+    denies = [m for layer in layers.values() for m in layer.denies]
+    if denies:
+        first = next(name for name in LAYERS if name in layers and layers[name].denies)
+        return decide(EXPLICIT_DENY, denies, DeniedBy(first, True))
+    allows = [m for layer in layers.values() for m in layer.allows]
+    resource = layers.get(RESOURCE)
+    grants = resource.resource_grants if resource is not None else set()
+    trust = policies.resource is not None and policies.resource.policy.kind is PolicyType.TRUST
+
+    if caller.type in NON_IAM_TYPES:
+        if grants:
+            return decide(ALLOWED, allows, None)
+        return decide(IMPLICIT_DENY, allows, DeniedBy(RESOURCE, False))
+
+    same_account = _resource_account(request) == caller.account
+    if same_account:
+        if root or (DIRECT in grants and not trust):
+            return decide(ALLOWED, allows, None)
+        # A grant to the account delegates to the account's identity-based policies.
+        identity_ok = bool(layers[IDENTITY].allows) or bool(grants - {ACCOUNT})
+    else:
+        identity_ok = root or bool(layers[IDENTITY].allows)
+    if not identity_ok:
+        return decide(IMPLICIT_DENY, allows, DeniedBy(IDENTITY, False))
+    for name in (BOUNDARY, SESSION):
+        if name in layers and not layers[name].allows:
+            return decide(IMPLICIT_DENY, allows, DeniedBy(name, False))
+    if not same_account and not grants:
+        return decide(IMPLICIT_DENY, allows, DeniedBy(RESOURCE, False))
+    return decide(ALLOWED, allows, None)
+
+
+def _trace_statement(statement: Statement, request: Request, context: Context) -> StatementTrace:
+    failed: str | None = None
+    conditions: tuple[ClauseResult, ...] = ()
+    action_element = "NotAction" if statement.not_action else "Action"
+    if not statement.applies_to_action(request.action.lower()):
+        failed = action_element
+    elif not statement.applies_to_resource(request.resource, context.get):
+        failed = "NotResource" if statement.not_resource else "Resource"
+    elif not _principal_match(statement, request)[0]:
+        failed = "NotPrincipal" if statement.not_principal else "Principal"
+    elif statement.condition is not None:
+        conditions = tuple(c.explain(context) for c in statement.condition.clauses)
+        if not all(c.result for c in conditions):
+            failed = "Condition"
+    return StatementTrace(
+        statement.index, statement.sid, statement.effect, failed is None, failed, conditions
+    )
+
+
+def trace_policies(request: Request, policies: PolicySet) -> list[PolicyTrace]:
+    """Every statement of every policy with the reason it matched or not."""
+    context = Context(request)
+    groups: list[tuple[str, list[PolicyRef]]] = [
+        (IDENTITY, policies.identity),
+        (BOUNDARY, policies.boundary or []),
+        (SESSION, policies.session or []),
+        (RESOURCE, [policies.resource] if policies.resource else []),
+    ]
+    return [
+        PolicyTrace(
+            layer,
+            ref.id,
+            ref.type,
+            tuple(_trace_statement(s, request, context) for s in ref.policy.statements),
+        )
+        for layer, refs in groups
+        for ref in refs
+    ]
