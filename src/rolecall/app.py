@@ -1,0 +1,95 @@
+"""The ASGI application: HTTP in, ``pipeline.handle`` in the middle, HTTP out.
+
+Handlers are synchronous and short (in-process caches, an embedded or nearby database),
+so they run on the event loop thread: a hop to a thread pool would cost more than most
+calls take. ``rolecall serve --workers N`` scales across cores.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from . import __version__
+from .pipeline import HttpRequest, handle
+from .server import Server
+
+HEALTH_PATH = "/_rolecall/health"
+MAX_BODY = 4 * 1024 * 1024
+access_log = logging.getLogger("rolecall.access")
+
+
+class App:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        if path == HEALTH_PATH:
+            await _send(send, 200, json.dumps({"status": "ok", "version": __version__}).encode(),
+                        "application/json", None)
+            return
+        body = await _read_body(receive)
+        if body is None:
+            await _send(send, 413, b"request body too large", "text/plain", None)
+            return
+        headers: dict[str, list[str]] = {}
+        for raw_name, raw_value in scope["headers"]:
+            headers.setdefault(raw_name.decode("latin-1").lower(), []).append(
+                raw_value.decode("latin-1")
+            )
+        client = scope.get("client")
+        request = HttpRequest(
+            method=scope["method"],
+            raw_path=(scope.get("raw_path") or path.encode()).decode("latin-1"),
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=body,
+            client_ip=client[0] if client else "127.0.0.1",
+            secure=scope.get("scheme") == "https",
+        )
+        response = handle(self.server, request)
+        # The query string is never logged: presigned requests carry credentials in it.
+        access_log.info("%s %s %d %s", scope["method"], path, response.status,
+                        response.request_id)
+        await _send(send, response.status, response.body, response.content_type,
+                    response.request_id)
+
+    async def _lifespan(self, receive, send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.server.audit.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.server.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+async def _read_body(receive) -> bytes | None:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _send(send, status: int, body: bytes, content_type: str, request_id: str | None):
+    headers = [(b"content-type", content_type.encode()),
+               (b"content-length", str(len(body)).encode())]
+    if request_id:
+        headers.append((b"x-amzn-requestid", request_id.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,1 @@
+"""Audit: a CloudTrail-format event for every call, accepted or refused."""

@@ -1,0 +1,87 @@
+"""The audit log writer: events are queued by the request path and written in batches.
+
+Writing one row per request inside the request would put a disk flush on every call;
+a background thread writes whatever has queued every ``FLUSH_SECONDS`` in one
+transaction, and on shutdown. Access-key last-used times ride along, coalesced per key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+
+from sqlalchemy import update
+
+from ..store.db import Database
+from ..store.tables import AccessKey, AuditEvent
+
+FLUSH_SECONDS = 0.2
+log = logging.getLogger("rolecall.audit")
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._events: list[dict] = []
+        self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="audit", daemon=True)
+            self._thread.start()
+
+    def record(self, event: dict) -> None:
+        with self._lock:
+            self._events.append(event)
+
+    def key_used(self, access_key_id: str, when: dt.datetime, service: str, region: str) -> None:
+        with self._lock:
+            self._key_use[access_key_id] = (when, service, region)
+
+    def _run(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            self.flush()
+        self.flush()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        else:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            events, self._events = self._events, []
+            key_use, self._key_use = self._key_use, {}
+        if not events and not key_use:
+            return
+        try:
+            with self._db.transaction() as session:
+                for event in events:
+                    session.add(
+                        AuditEvent(
+                            event_time=dt.datetime.strptime(
+                                event["eventTime"], "%Y-%m-%dT%H:%M:%SZ"
+                            ).replace(tzinfo=dt.UTC),
+                            account_id=event.get("recipientAccountId"),
+                            event_name=event["eventName"],
+                            error_code=event.get("errorCode"),
+                            record=json.dumps(event, default=str),
+                        )
+                    )
+                for key_id, (when, service, region) in key_use.items():
+                    session.execute(
+                        update(AccessKey)
+                        .where(AccessKey.id == key_id)
+                        .values(last_used_at=when, last_used_service=service,
+                                last_used_region=region)
+                    )
+        except Exception:  # the audit writer must outlive a failed batch
+            log.exception("could not write %d audit events", len(events))

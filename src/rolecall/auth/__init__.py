@@ -1,0 +1,1 @@
+"""Authentication: SigV4 verification, credential resolution and sealed session tokens."""

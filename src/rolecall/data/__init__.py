@@ -1,0 +1,1 @@
+"""Data shipped with the package, with its provenance (see PROVENANCE.md)."""

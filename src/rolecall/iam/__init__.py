@@ -1,0 +1,1 @@
+"""IAM operations, one module per resource family (users, roles, policies, ...)."""

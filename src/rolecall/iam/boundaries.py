@@ -1,0 +1,27 @@
+"""Permissions boundaries: which policies may be one, and how GetUser/GetRole show it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..data import managed_policies
+from ..operations import CallContext
+from ..protocol.errors import AWSError, invalid_input
+from ..store.tables import ManagedPolicy
+
+
+def boundary_shape(arn: str) -> dict[str, Any]:
+    return {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
+
+
+def require_boundary_policy(ctx: CallContext, arn: str) -> None:
+    """A boundary must be an existing managed policy (AWS or this account's)."""
+    if not arn.startswith("arn:aws:iam::"):
+        raise invalid_input(f"ARN {arn} is not valid.")
+    if managed_policies.get(arn) is not None:
+        return
+    found = ctx.db.scalar(select(ManagedPolicy.id).where(ManagedPolicy.arn == arn))
+    if found is None:
+        raise AWSError("NoSuchEntity", f"Scope ARN: {arn} does not exist or is not attachable.")

@@ -1,0 +1,163 @@
+"""What every IAM resource family shares: ARNs, lookups with AWS's NoSuchEntity texts,
+tags, pagination with Marker/MaxItems, and path filters."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..operations import CallContext
+from ..protocol.errors import AWSError, invalid_input, no_such_entity
+from ..store.tables import Group, Role, Tag, User
+from . import quotas
+
+T = TypeVar("T")
+DEFAULT_MAX_ITEMS = 100
+
+
+def iam_arn(account_id: str, kind: str, path: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
+
+
+def user_arn(user: User) -> str:
+    return iam_arn(user.account_id, "user", user.path, user.name)
+
+
+def role_arn(role: Role) -> str:
+    return iam_arn(role.account_id, "role", role.path, role.name)
+
+
+def group_arn(group: Group) -> str:
+    return iam_arn(group.account_id, "group", group.path, group.name)
+
+
+def find_user(ctx: CallContext, name: str) -> User:
+    user = ctx.db.scalar(
+        select(User).where(User.account_id == ctx.account_id, User.name_lower == name.lower())
+    )
+    if user is None:
+        raise no_such_entity(f"The user with name {name} cannot be found.")
+    return user
+
+
+def find_role(ctx: CallContext, name: str) -> Role:
+    role = ctx.db.scalar(
+        select(Role).where(Role.account_id == ctx.account_id, Role.name_lower == name.lower())
+    )
+    if role is None:
+        raise no_such_entity(f"The role with name {name} cannot be found.")
+    return role
+
+
+def find_group(ctx: CallContext, name: str) -> Group:
+    group = ctx.db.scalar(
+        select(Group).where(Group.account_id == ctx.account_id, Group.name_lower == name.lower())
+    )
+    if group is None:
+        raise no_such_entity(f"The group with name {name} cannot be found.")
+    return group
+
+
+# --- pagination -----------------------------------------------------------------------
+
+
+def paginate(items: Sequence[T], params: dict[str, Any], key: str) -> dict[str, Any]:
+    """Slice ``items`` by Marker/MaxItems and answer ``{key: page, IsTruncated, Marker}``."""
+    start = _decode_marker(params.get("Marker"))
+    limit = params.get("MaxItems") or DEFAULT_MAX_ITEMS
+    page = list(items[start : start + limit])
+    result: dict[str, Any] = {key: page, "IsTruncated": start + limit < len(items)}
+    if result["IsTruncated"]:
+        result["Marker"] = base64.urlsafe_b64encode(f"o:{start + limit}".encode()).decode()
+    return result
+
+
+def _decode_marker(marker: str | None) -> int:
+    if not marker:
+        return 0
+    try:
+        kind, _, offset = base64.urlsafe_b64decode(marker.encode()).decode().partition(":")
+        if kind == "o" and offset.isdigit():
+            return int(offset)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise AWSError("ValidationError", "Invalid Marker.")
+
+
+def path_matches(path: str, prefix: str | None) -> bool:
+    return not prefix or path.startswith(prefix)
+
+
+# --- tags -----------------------------------------------------------------------------
+
+
+def check_tags(tags: list[dict[str, str]]) -> None:
+    keys = [t["Key"].lower() for t in tags]
+    if len(set(keys)) != len(keys):
+        raise invalid_input(
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+        )
+    if len(tags) > quotas.TAGS_PER_RESOURCE:
+        raise quotas.exceeded("TagsPerResource", quotas.TAGS_PER_RESOURCE)
+
+
+def list_tags(db: Session, resource_type: str, resource_id: str) -> list[dict[str, str]]:
+    rows = db.scalars(
+        select(Tag)
+        .where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
+        .order_by(Tag.id)
+    ).all()
+    return [{"Key": t.key, "Value": t.value} for t in rows]
+
+
+def tag_map(db: Session, resource_type: str, resource_id: str) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in list_tags(db, resource_type, resource_id)}
+
+
+def add_tags(ctx: CallContext, resource_type: str, resource_id: str,
+             tags: list[dict[str, str]]) -> None:
+    """TagX: add or overwrite tags; more than 50 in all is LimitExceeded."""
+    check_tags(tags)
+    existing = {
+        t.key_lower: t
+        for t in ctx.db.scalars(
+            select(Tag).where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
+        )
+    }
+    new_keys = {t["Key"].lower() for t in tags} - set(existing)
+    if len(existing) + len(new_keys) > quotas.TAGS_PER_RESOURCE:
+        raise quotas.exceeded("TagsPerResource", quotas.TAGS_PER_RESOURCE)
+    for tag in tags:
+        row = existing.get(tag["Key"].lower())
+        if row is not None:
+            row.key, row.value = tag["Key"], tag["Value"]
+        else:
+            ctx.db.add(Tag(account_id=ctx.account_id, resource_type=resource_type,
+                           resource_id=resource_id, key=tag["Key"],
+                           key_lower=tag["Key"].lower(), value=tag["Value"]))
+
+
+def remove_tags(ctx: CallContext, resource_type: str, resource_id: str, keys: list[str]) -> None:
+    if keys:
+        ctx.db.execute(
+            delete(Tag).where(
+                Tag.resource_type == resource_type,
+                Tag.resource_id == resource_id,
+                Tag.key_lower.in_([k.lower() for k in keys]),
+            )
+        )
+
+
+def drop_all_tags(ctx: CallContext, resource_type: str, resource_id: str) -> None:
+    ctx.db.execute(
+        delete(Tag).where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
+    )
+
+
+def tags_page(ctx: CallContext, resource_type: str, resource_id: str,
+              params: dict[str, Any]) -> dict[str, Any]:
+    return paginate(list_tags(ctx.db, resource_type, resource_id), params, "Tags")

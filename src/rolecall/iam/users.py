@@ -1,0 +1,182 @@
+"""IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, user tags and
+permissions boundaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, func, select
+
+from .. import ids
+from ..operations import CallContext, operation
+from ..protocol.errors import AWSError
+from ..store.tables import (
+    AccessKey,
+    GroupMember,
+    InlinePolicy,
+    LoginProfile,
+    MFADevice,
+    PolicyAttachment,
+    User,
+)
+from . import quotas
+from .boundaries import boundary_shape, require_boundary_policy
+from .common import (
+    add_tags,
+    check_tags,
+    drop_all_tags,
+    find_user,
+    list_tags,
+    paginate,
+    path_matches,
+    remove_tags,
+    tags_page,
+    user_arn,
+)
+
+TAG_TYPE = "user"
+
+
+def user_shape(ctx: CallContext, user: User, *, with_tags: bool = False) -> dict[str, Any]:
+    shape: dict[str, Any] = {
+        "Path": user.path,
+        "UserName": user.name,
+        "UserId": user.id,
+        "Arn": user_arn(user),
+        "CreateDate": user.created_at,
+    }
+    if user.password_last_used:
+        shape["PasswordLastUsed"] = user.password_last_used
+    if user.permissions_boundary:
+        shape["PermissionsBoundary"] = boundary_shape(user.permissions_boundary)
+    if with_tags:
+        tags = list_tags(ctx.db, TAG_TYPE, user.id)
+        if tags:
+            shape["Tags"] = tags
+    return shape
+
+
+@operation("iam", "CreateUser")
+def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["UserName"]
+    tags = params.get("Tags") or []
+    check_tags(tags)
+    if ctx.db.scalar(select(exists().where(User.account_id == ctx.account_id,
+                                           User.name_lower == name.lower()))):
+        raise AWSError("EntityAlreadyExists", f"User with name {name} already exists.")
+    count = ctx.db.scalar(select(func.count()).select_from(User)
+                          .where(User.account_id == ctx.account_id))
+    if count >= quotas.USERS_PER_ACCOUNT:
+        raise quotas.exceeded("UsersPerAccount", quotas.USERS_PER_ACCOUNT)
+    boundary = params.get("PermissionsBoundary")
+    if boundary:
+        require_boundary_policy(ctx, boundary)
+    user = User(
+        id=ids.unique_id(ids.USER),
+        account_id=ctx.account_id,
+        name=name,
+        name_lower=name.lower(),
+        path=params.get("Path") or "/",
+        created_at=ctx.now,
+        permissions_boundary=boundary,
+    )
+    ctx.db.add(user)
+    ctx.db.flush()
+    add_tags(ctx, TAG_TYPE, user.id, tags)
+    return {"User": user_shape(ctx, user, with_tags=True)}
+
+
+@operation("iam", "GetUser")
+def get_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params.get("UserName")
+    if name is None:
+        p = ctx.principal
+        if p.is_root:
+            return {"User": {"UserId": p.account_id, "Arn": p.arn, "Path": "/",
+                             "UserName": p.account_id, "CreateDate": ctx.now}}
+        if p.user_name is None or p.type != "IAMUser":
+            raise AWSError(
+                "ValidationError",
+                "Must specify userName when calling with non-User credentials",
+            )
+        name = p.user_name
+    return {"User": user_shape(ctx, find_user(ctx, name), with_tags=True)}
+
+
+@operation("iam", "ListUsers")
+def list_users(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    users = ctx.db.scalars(
+        select(User).where(User.account_id == ctx.account_id).order_by(User.name_lower)
+    ).all()
+    prefix = params.get("PathPrefix")
+    matching = [u for u in users if path_matches(u.path, prefix)]
+    page = paginate(matching, params, "Users")
+    page["Users"] = [user_shape(ctx, u) for u in page["Users"]]
+    return page
+
+
+@operation("iam", "UpdateUser")
+def update_user(ctx: CallContext, params: dict[str, Any]) -> None:
+    user = find_user(ctx, params["UserName"])
+    new_name = params.get("NewUserName")
+    if new_name and new_name.lower() != user.name_lower and ctx.db.scalar(
+        select(exists().where(User.account_id == ctx.account_id,
+                              User.name_lower == new_name.lower()))
+    ):
+        raise AWSError("EntityAlreadyExists", f"User with name {new_name} already exists.")
+    if new_name:
+        user.name, user.name_lower = new_name, new_name.lower()
+    if params.get("NewPath"):
+        user.path = params["NewPath"]
+
+
+@operation("iam", "DeleteUser")
+def delete_user(ctx: CallContext, params: dict[str, Any]) -> None:
+    user = find_user(ctx, params["UserName"])
+    conflicts = (
+        (select(AccessKey.id).where(AccessKey.user_id == user.id), "must delete access keys first"),
+        (select(LoginProfile.user_id).where(LoginProfile.user_id == user.id),
+         "must delete login profile first"),
+        (select(GroupMember.user_id).where(GroupMember.user_id == user.id),
+         "must remove user from group first"),
+        (select(PolicyAttachment.policy_arn).where(PolicyAttachment.entity_type == "user",
+                                                   PolicyAttachment.entity_id == user.id),
+         "must detach all policies first"),
+        (select(InlinePolicy.id).where(InlinePolicy.entity_type == "user",
+                                       InlinePolicy.entity_id == user.id),
+         "must delete policies first"),
+        (select(MFADevice.serial_number).where(MFADevice.owner_id == user.id),
+         "must delete MFA device first"),
+    )
+    for query, reason in conflicts:
+        if ctx.db.execute(query.limit(1)).first() is not None:
+            raise AWSError("DeleteConflict", f"Cannot delete entity, {reason}.")
+    drop_all_tags(ctx, TAG_TYPE, user.id)
+    ctx.db.delete(user)
+
+
+@operation("iam", "TagUser")
+def tag_user(ctx: CallContext, params: dict[str, Any]) -> None:
+    add_tags(ctx, TAG_TYPE, find_user(ctx, params["UserName"]).id, params["Tags"])
+
+
+@operation("iam", "UntagUser")
+def untag_user(ctx: CallContext, params: dict[str, Any]) -> None:
+    remove_tags(ctx, TAG_TYPE, find_user(ctx, params["UserName"]).id, params["TagKeys"])
+
+
+@operation("iam", "ListUserTags")
+def list_user_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    return tags_page(ctx, TAG_TYPE, find_user(ctx, params["UserName"]).id, params)
+
+
+@operation("iam", "PutUserPermissionsBoundary")
+def put_user_permissions_boundary(ctx: CallContext, params: dict[str, Any]) -> None:
+    user = find_user(ctx, params["UserName"])
+    require_boundary_policy(ctx, params["PermissionsBoundary"])
+    user.permissions_boundary = params["PermissionsBoundary"]
+
+
+@operation("iam", "DeleteUserPermissionsBoundary")
+def delete_user_permissions_boundary(ctx: CallContext, params: dict[str, Any]) -> None:
+    find_user(ctx, params["UserName"]).permissions_boundary = None

@@ -1,0 +1,92 @@
+"""The operation registry: every IAM and STS handler, found by (service, operation name).
+
+A handler is a plain function ``(ctx, params) -> result dict``. It never sees HTTP: the
+pipeline in ``pipeline.py`` parses, authenticates and authorizes before calling it, opens
+the transaction it runs in, and serializes what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from .auth.principal import Principal
+
+if TYPE_CHECKING:
+    from .server import Server
+
+
+@dataclass
+class CallContext:
+    """Everything a handler may know about the call it serves."""
+
+    server: Server
+    service: str
+    operation: str
+    request_id: str
+    principal: Principal
+    region: str
+    now: dt.datetime
+    source_ip: str
+    user_agent: str
+    secure_transport: bool
+    db: Session = None  # type: ignore[assignment]  # set by the pipeline for the handler
+    # Extra fields handlers add to the call's audit event (e.g. additionalEventData).
+    audit: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def account_id(self) -> str:
+        return self.principal.account_id
+
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    handler: Handler
+    # Whether the call changes state: it then runs in a writing transaction and clears caches.
+    write: bool
+
+
+_REGISTRY: dict[tuple[str, str], OperationSpec] = {}
+_READ_PREFIXES = ("Get", "List", "Simulate", "Decode")
+
+
+def operation(service: str, name: str, *, write: bool | None = None):
+    """Register a handler for ``service``'s operation ``name``."""
+
+    def register(func: Handler) -> Handler:
+        writes = write if write is not None else not name.startswith(_READ_PREFIXES)
+        _REGISTRY[(service, name)] = OperationSpec(func, writes)
+        return func
+
+    return register
+
+
+def lookup(service: str, name: str) -> OperationSpec | None:
+    _load_handlers()
+    return _REGISTRY.get((service, name))
+
+
+_loaded = False
+
+
+def _load_handlers() -> None:
+    """Import the handler modules once, which registers their operations."""
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+    import pkgutil
+
+    from . import iam, sts
+
+    for package in (iam, sts):
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+    _loaded = True

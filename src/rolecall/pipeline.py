@@ -1,0 +1,191 @@
+"""The request flow, from raw HTTP parts to response bytes:
+
+parse the query protocol → authenticate (SigV4) → validate against the model →
+authorize → run the handler in a transaction → serialize → audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from . import ids, operations
+from .audit import events
+from .auth import sigv4
+from .auth.principal import Principal
+from .operations import CallContext
+from .protocol import models, query, validate, xml
+from .protocol.errors import AWSError, not_implemented
+from .server import Server
+
+log = logging.getLogger("rolecall")
+
+# STS operations that AWS accepts unsigned: the token in the request is the credential.
+UNSIGNED_OPERATIONS = frozenset({("sts", "AssumeRoleWithWebIdentity"),
+                                 ("sts", "AssumeRoleWithSAML")})
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class HttpRequest:
+    method: str
+    raw_path: str
+    query_string: str
+    headers: dict[str, list[str]]
+    body: bytes
+    client_ip: str
+    secure: bool
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    body: bytes
+    request_id: str
+    content_type: str = "text/xml"
+
+
+def handle(server: Server, request: HttpRequest) -> HttpResponse:
+    request_id = ids.request_id()
+    now_ts = server.clock()
+    now = dt.datetime.fromtimestamp(now_ts, dt.UTC)
+    query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    form: dict[str, str] = dict(query_pairs)
+    content_type = _header(request.headers, "content-type") or ""
+    if request.body and "x-www-form-urlencoded" in content_type:
+        form.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    service = "iam"
+    principal: Principal | None = None
+    operation_name = form.get("Action", "")
+    region = DEFAULT_REGION
+    params: dict[str, Any] = {}
+    result: dict[str, Any] | None = None
+    ctx: CallContext | None = None
+    try:
+        signed = _signature(request, query_pairs)
+        if signed is not None:
+            service = signed.service
+            region = signed.region
+        elif operation_name in models.sts_operation_names():
+            service = "sts"
+        if service not in models.SERVICES:
+            raise not_implemented(f"{service}:{operation_name or '?'}")
+        if not operation_name:
+            raise AWSError("MissingAction", "Missing Action")
+        model = models.operation_model(service, operation_name)
+        if model is None:
+            raise AWSError(
+                "InvalidAction",
+                f"Could not find operation {operation_name} for version "
+                f"{models.api_version(service)}",
+            )
+        if signed is None:
+            if (service, operation_name) not in UNSIGNED_OPERATIONS:
+                raise AWSError("MissingAuthenticationToken",
+                               "Request is missing Authentication Token")
+        else:
+            principal = _authenticate(server, request, signed, query_pairs, now, now_ts)
+        params = query.parse_params(model.input_shape, form)
+        validate.validate(model.input_shape, params)
+        spec = operations.lookup(service, operation_name)
+        if spec is None:
+            raise not_implemented(operation_name)
+        ctx = CallContext(
+            server=server,
+            service=service,
+            operation=operation_name,
+            request_id=request_id,
+            principal=principal,  # type: ignore[arg-type]  # None only for unsigned calls
+            region=region,
+            now=now,
+            source_ip=request.client_ip,
+            user_agent=_header(request.headers, "user-agent") or "",
+            secure_transport=request.secure,
+        )
+        if principal is not None:
+            server.authorizer.authorize(ctx, params)
+        with server.db.transaction(write=spec.write) as session:
+            ctx.db = session
+            result = spec.handler(ctx, params)
+        if spec.write:
+            server.state_changed()
+        body = xml.success(service, model, result, request_id)
+        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
+               params, result, None)
+        return HttpResponse(200, body, request_id)
+    except AWSError as err:
+        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
+               params, None, err)
+        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+    except Exception:
+        log.exception("internal error in %s:%s (request %s)", service, operation_name, request_id)
+        err = AWSError("InternalFailure", "The request processing has failed because of an "
+                       "unknown error, exception or failure.")
+        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
+               params, None, err)
+        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+
+
+def _header(headers: dict[str, list[str]], name: str) -> str | None:
+    values = headers.get(name)
+    return values[0] if values else None
+
+
+def _signature(
+    request: HttpRequest, query_pairs: list[tuple[str, str]]
+) -> sigv4.SignedRequest | None:
+    authorization = _header(request.headers, "authorization")
+    if authorization:
+        flat = {name: values[0] for name, values in request.headers.items()}
+        return sigv4.from_authorization(authorization, flat)
+    query_fields = dict(query_pairs)
+    if "X-Amz-Signature" in query_fields or "X-Amz-Credential" in query_fields:
+        return sigv4.from_query(query_fields)
+    return None
+
+
+def _authenticate(server: Server, request: HttpRequest, signed: sigv4.SignedRequest,
+                  query_pairs: list[tuple[str, str]], now: dt.datetime,
+                  now_ts: float) -> Principal:
+    secret, principal = server.credentials.resolve(
+        signed.access_key_id, signed.security_token, now_ts
+    )
+    sigv4.verify(signed, secret, request.method, request.raw_path, query_pairs, request.headers,
+                 request.body)
+    sigv4.check_time(signed, now)
+    if principal.session is None and principal.access_key_id:
+        server.audit.key_used(principal.access_key_id, now, signed.service, signed.region)
+    return principal
+
+
+def _audit(server: Server, ctx: CallContext | None, service: str, operation: str,
+           request_id: str, principal: Principal | None, now: dt.datetime, region: str,
+           request: HttpRequest, params: dict[str, Any], result: dict[str, Any] | None,
+           err: AWSError | None) -> None:
+    model = models.operation_model(service, operation) if operation else None
+    spec = operations.lookup(service, operation) if model is not None else None
+    server.audit.record(
+        events.build(
+            service=service,
+            operation=operation or "Unknown",
+            request_id=request_id,
+            principal=principal,
+            when=now,
+            region=region,
+            source_ip=request.client_ip,
+            user_agent=_header(request.headers, "user-agent") or "",
+            read_only=not spec.write if spec else True,
+            request_parameters=events.redact(model.input_shape, params) if model else None,
+            response_elements=(
+                events.redact(model.output_shape, result)
+                if model is not None and result is not None and spec and spec.write
+                else None
+            ),
+            error_code=err.code if err else None,
+            error_message=err.message if err else None,
+            extra=ctx.audit if ctx else None,
+        )
+    )

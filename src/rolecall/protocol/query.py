@@ -1,0 +1,131 @@
+"""Parse AWS query-protocol parameters (``Action=...&Tags.member.1.Key=...``) into typed values.
+
+The walk follows the operation's input shape exactly as botocore's query serializer
+writes it, so any request the SDKs can send is understood without per-operation code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from botocore.model import Shape
+
+from .errors import AWSError
+
+
+def parse_params(shape: Shape | None, form: Mapping[str, str]) -> dict[str, Any]:
+    """Build the parameter dict for ``shape`` from flat query keys."""
+    if shape is None:
+        return {}
+    prefixes = _prefixes(form)
+    return _structure(shape, "", form, prefixes)
+
+
+def _prefixes(form: Mapping[str, str]) -> set[str]:
+    found: set[str] = set()
+    for key in form:
+        parts = key.split(".")
+        for i in range(1, len(parts) + 1):
+            found.add(".".join(parts[:i]))
+    return found
+
+
+def _name(member: Shape, default: str) -> str:
+    return member.serialization.get("name", default)
+
+
+def _structure(shape: Shape, prefix: str, form: Mapping[str, str], prefixes: set[str]) -> dict:
+    out: dict[str, Any] = {}
+    for member_name, member in shape.members.items():
+        key = prefix + _name(member, member_name)
+        if key not in prefixes:
+            continue
+        out[member_name] = _value(member, key, form, prefixes)
+    return out
+
+
+def _value(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str]) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, key + ".", form, prefixes)
+    if kind == "list":
+        return _list(shape, key, form, prefixes)
+    if kind == "map":
+        return _map(shape, key, form, prefixes)
+    if key not in form:
+        # A scalar whose name only appears as a prefix of deeper keys: treat as absent.
+        return None
+    return _scalar(shape, key, form[key])
+
+
+def _list(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str]) -> list:
+    flattened = shape.serialization.get("flattened", False)
+    base = key if flattened else key + "." + shape.member.serialization.get("name", "member")
+    items = []
+    index = 1
+    while f"{base}.{index}" in prefixes:
+        items.append(_value(shape.member, f"{base}.{index}", form, prefixes))
+        index += 1
+    return items
+
+
+def _map(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str]) -> dict:
+    flattened = shape.serialization.get("flattened", False)
+    base = key if flattened else key + ".entry"
+    key_name = shape.key.serialization.get("name", "key")
+    value_name = shape.value.serialization.get("name", "value")
+    out = {}
+    index = 1
+    while f"{base}.{index}" in prefixes:
+        entry = f"{base}.{index}"
+        map_key = form.get(f"{entry}.{key_name}")
+        if map_key is not None:
+            out[map_key] = _value(shape.value, f"{entry}.{value_name}", form, prefixes)
+        index += 1
+    return out
+
+
+def _member_path(key: str) -> str:
+    """The constraint path AWS names in errors: lower camel case, list markers kept."""
+    parts = key.split(".")
+    return ".".join(p[:1].lower() + p[1:] for p in parts)
+
+
+def _scalar(shape: Shape, key: str, raw: str) -> Any:
+    kind = shape.type_name
+    try:
+        if kind == "string":
+            return raw
+        if kind in ("integer", "long"):
+            return int(raw)
+        if kind in ("float", "double"):
+            return float(raw)
+        if kind == "boolean":
+            lowered = raw.lower()
+            if lowered not in ("true", "false"):
+                raise ValueError(raw)
+            return lowered == "true"
+        if kind == "timestamp":
+            return _timestamp(raw)
+        if kind == "blob":
+            return base64.b64decode(raw, validate=True)
+    except (ValueError, binascii.Error, OverflowError):
+        raise AWSError(
+            "ValidationError",
+            f"1 validation error detected: Value '{raw}' at '{_member_path(key)}' failed to "
+            f"satisfy constraint: Member must be a valid {kind}",
+        ) from None
+    return raw
+
+
+def _timestamp(raw: str) -> dt.datetime:
+    if raw.replace(".", "", 1).isdigit():
+        return dt.datetime.fromtimestamp(float(raw), dt.UTC)
+    value = dt.datetime.fromisoformat(raw)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value

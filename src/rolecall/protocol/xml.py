@@ -1,0 +1,89 @@
+"""Serialize results and errors as AWS's query-protocol XML, walking the output shape."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from botocore.model import OperationModel, Shape
+
+from . import models
+from .errors import AWSError
+
+# IAM returns policy documents URL-encoded; botocore decodes every member of this shape.
+_POLICY_DOCUMENT_SHAPE = "policyDocumentType"
+
+
+def escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def timestamp(value: dt.datetime) -> str:
+    value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def success(service: str, operation: OperationModel, result: dict | None, request_id: str) -> bytes:
+    name = operation.name
+    parts = [f'<{name}Response xmlns="{models.xml_namespace(service)}">']
+    shape = operation.output_shape
+    if shape is not None:
+        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
+        parts.append(f"<{wrapper}>")
+        _structure(shape, result or {}, parts)
+        parts.append(f"</{wrapper}>")
+    parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    parts.append(f"</{name}Response>")
+    return "".join(parts).encode()
+
+
+def error(service: str, err: AWSError, request_id: str) -> bytes:
+    fault = "Sender" if err.sender_fault else "Receiver"
+    return (
+        f'<ErrorResponse xmlns="{models.xml_namespace(service)}">'
+        f"<Error><Type>{fault}</Type><Code>{escape(err.code)}</Code>"
+        f"<Message>{escape(err.message)}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()
+
+
+def _structure(shape: Shape, value: dict, parts: list[str]) -> None:
+    for name, member in shape.members.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        tag = member.serialization.get("name", name)
+        parts.append(f"<{tag}>")
+        _value(member, item, parts)
+        parts.append(f"</{tag}>")
+
+
+def _value(shape: Shape, value: Any, parts: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        _structure(shape, value, parts)
+    elif kind == "list":
+        tag = shape.member.serialization.get("name", "member")
+        for item in value:
+            parts.append(f"<{tag}>")
+            _value(shape.member, item, parts)
+            parts.append(f"</{tag}>")
+    elif kind == "map":
+        for key, item in value.items():
+            parts.append(f"<entry><key>{escape(str(key))}</key><value>")
+            _value(shape.value, item, parts)
+            parts.append("</value></entry>")
+    elif kind == "boolean":
+        parts.append("true" if value else "false")
+    elif kind == "timestamp":
+        parts.append(timestamp(value))
+    elif kind == "blob":
+        parts.append(base64.b64encode(value).decode())
+    elif kind == "string" and shape.name == _POLICY_DOCUMENT_SHAPE:
+        parts.append(escape(quote(value, safe="")))
+    else:
+        parts.append(escape(str(value)))

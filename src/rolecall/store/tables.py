@@ -1,0 +1,268 @@
+"""The schema. One class per IAM entity; every name that IAM treats case-insensitively
+keeps a lowercased copy under a unique constraint, so uniqueness is the database's job.
+
+Columns hold what AWS returns plus what rolecall needs to enforce (encrypted secrets,
+MFA counters). Policy documents are stored as the exact text the caller sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
+
+
+def _account_fk() -> Mapped[str]:
+    return mapped_column(String(12), ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+
+
+class ServerSecret(Base):
+    """Keys the server itself needs (session-token and secret-encryption keys)."""
+
+    __tablename__ = "server_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    alias: Mapped[str | None] = mapped_column(String(63), unique=True)
+    created_at: Mapped[dt.datetime]
+    # Bumped by every change to IAM state, so other processes can drop stale caches.
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AccessKey(Base):
+    __tablename__ = "access_keys"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)  # the AccessKeyId
+    account_id: Mapped[str] = _account_fk()
+    user_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )  # None: the account root user
+    secret_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime | None]
+    last_used_service: Mapped[str | None] = mapped_column(String(64))
+    last_used_region: Mapped[str | None] = mapped_column(String(64))
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # AIDA...
+    account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(64))
+    name_lower: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    created_at: Mapped[dt.datetime]
+    permissions_boundary: Mapped[str | None] = mapped_column(String(2048))
+    password_last_used: Mapped[dt.datetime | None]
+
+
+class LoginProfile(Base):
+    __tablename__ = "login_profiles"
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(256))
+    password_reset_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime]
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # AGPA...
+    account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(128))
+    name_lower: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    created_at: Mapped[dt.datetime]
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+    group_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Role(Base):
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # AROA...
+    account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(64))
+    name_lower: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    assume_role_policy: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(String(1000))
+    max_session_duration: Mapped[int] = mapped_column(Integer, default=3600)
+    permissions_boundary: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime | None]
+    last_used_region: Mapped[str | None] = mapped_column(String(64))
+    service_linked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set while DeleteServiceLinkedRole's task runs: (task id, status, reason).
+    deletion_task_id: Mapped[str | None] = mapped_column(String(256))
+
+
+class ServiceLinkedRoleDeletion(Base):
+    __tablename__ = "service_linked_role_deletions"
+    id: Mapped[str] = mapped_column(String(256), primary_key=True)  # DeletionTaskId
+    account_id: Mapped[str] = _account_fk()
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class InstanceProfile(Base):
+    __tablename__ = "instance_profiles"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # AIPA...
+    account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(128))
+    name_lower: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    created_at: Mapped[dt.datetime]
+    # An instance profile holds at most one role.
+    role_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("roles.id", ondelete="SET NULL"), index=True
+    )
+
+
+class ManagedPolicy(Base):
+    """Customer managed policies. AWS managed policies are read from the shipped catalog."""
+
+    __tablename__ = "managed_policies"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # ANPA...
+    account_id: Mapped[str] = _account_fk()
+    arn: Mapped[str] = mapped_column(String(2048), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    name_lower: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    description: Mapped[str | None] = mapped_column(String(1000))
+    default_version: Mapped[str] = mapped_column(String(16), default="v1")
+    next_version: Mapped[int] = mapped_column(Integer, default=2)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class PolicyVersion(Base):
+    __tablename__ = "policy_versions"
+    policy_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("managed_policies.id", ondelete="CASCADE"), primary_key=True
+    )
+    version_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class PolicyAttachment(Base):
+    """A managed policy (customer or AWS) attached to a user, group or role."""
+
+    __tablename__ = "policy_attachments"
+    __table_args__ = (Index("ix_attachment_policy", "account_id", "policy_arn"),)
+    entity_type: Mapped[str] = mapped_column(String(8), primary_key=True)  # user|group|role
+    entity_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    policy_arn: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    account_id: Mapped[str] = _account_fk()
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class InlinePolicy(Base):
+    __tablename__ = "inline_policies"
+    __table_args__ = (UniqueConstraint("entity_type", "entity_id", "name_lower"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = _account_fk()
+    entity_type: Mapped[str] = mapped_column(String(8))  # user|group|role
+    entity_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    name_lower: Mapped[str] = mapped_column(String(128))
+    document: Mapped[str] = mapped_column(Text)
+
+
+class Tag(Base):
+    """Tags of any taggable IAM resource; keys are unique case-insensitively, as in IAM."""
+
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("resource_type", "resource_id", "key_lower"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = _account_fk()
+    resource_type: Mapped[str] = mapped_column(String(32))
+    resource_id: Mapped[str] = mapped_column(String(2048), index=True)
+    key: Mapped[str] = mapped_column(String(128))
+    key_lower: Mapped[str] = mapped_column(String(128))
+    value: Mapped[str] = mapped_column(String(256))
+
+
+class MFADevice(Base):
+    __tablename__ = "mfa_devices"
+    serial_number: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(226))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    seed_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime]
+    # The id of the user it is enabled for (the account id for the root user); None while
+    # unassigned. Deleting a user deactivates its devices first, as IAM requires.
+    owner_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    enabled_at: Mapped[dt.datetime | None]
+    # The last TOTP time step accepted, so no code is accepted twice.
+    last_time_step: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OIDCProvider(Base):
+    __tablename__ = "oidc_providers"
+    arn: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    account_id: Mapped[str] = _account_fk()
+    url: Mapped[str] = mapped_column(String(255))
+    client_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    thumbprints: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    # JWKS imported with `rolecall oidc import-keys` for issuers the server cannot reach.
+    imported_jwks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class SAMLProvider(Base):
+    __tablename__ = "saml_providers"
+    arn: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    account_id: Mapped[str] = _account_fk()
+    metadata_document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    valid_until: Mapped[dt.datetime | None]
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    event_time: Mapped[dt.datetime] = mapped_column(index=True)
+    account_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    event_name: Mapped[str] = mapped_column(String(128))
+    error_code: Mapped[str | None] = mapped_column(String(128))
+    record: Mapped[str] = mapped_column(Text)  # the CloudTrail-format JSON record

@@ -1,0 +1,1 @@
+"""STS operations: caller identity, role assumption, session and federation tokens."""
