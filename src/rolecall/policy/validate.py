@@ -198,7 +198,7 @@ def _validate_resources(statement: dict[str, Any], kind: PolicyType) -> None:
         if resource == "*":
             continue
         parts = resource.split(":", 5)
-        if len(parts) < 6 or parts[0] != "arn":
+        if len(parts) < 4 or parts[0] != "arn":
             raise _fail(f'Resource {resource} must be in ARN format or "*".')
         if not parts[2] or has_wildcard(parts[2]):
             raise _fail("Resource vendor must be fully qualified and cannot contain regexes.")
