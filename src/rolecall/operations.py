@@ -51,18 +51,21 @@ class OperationSpec:
     handler: Handler
     # Whether the call changes state: it then runs in a writing transaction and clears caches.
     write: bool
+    # False for handlers that call ``ctx.server.authorizer.authorize`` themselves, because
+    # the decision needs what only the handler learns (AssumeRole's MFA check, trust policy).
+    authorize: bool = True
 
 
 _REGISTRY: dict[tuple[str, str], OperationSpec] = {}
 _READ_PREFIXES = ("Get", "List", "Simulate", "Decode")
 
 
-def operation(service: str, name: str, *, write: bool | None = None):
+def operation(service: str, name: str, *, write: bool | None = None, authorize: bool = True):
     """Register a handler for ``service``'s operation ``name``."""
 
     def register(func: Handler) -> Handler:
         writes = write if write is not None else not name.startswith(_READ_PREFIXES)
-        _REGISTRY[(service, name)] = OperationSpec(func, writes)
+        _REGISTRY[(service, name)] = OperationSpec(func, writes, authorize)
         return func
 
     return register

@@ -105,7 +105,7 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             user_agent=_header(request.headers, "user-agent") or "",
             secure_transport=request.secure,
         )
-        if principal is not None:
+        if principal is not None and spec.authorize:
             server.authorizer.authorize(ctx, params)
         with server.db.transaction(write=spec.write) as session:
             ctx.db = session

@@ -25,10 +25,26 @@ def access_denied(principal_arn: str, action: str, resource: str, reason: str) -
 
 
 class Authorizer:
-    def authorize(self, ctx: CallContext, params: dict[str, Any]) -> None:
+    def authorize(
+        self,
+        ctx: CallContext,
+        params: dict[str, Any],
+        *,
+        action: str | None = None,
+        resource: str | None = None,
+        resource_policy: str | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        """Raise AccessDenied unless the call is allowed.
+
+        ``action`` and ``resource`` default to the call's own; ``resource_policy`` is a
+        resource-based policy document to evaluate beside the principal's policies (a role's
+        trust policy for AssumeRole); ``extra_context`` adds condition keys the handler
+        established (e.g. aws:MultiFactorAuthPresent after checking an MFA code).
+        """
         if (ctx.service, ctx.operation) in ALWAYS_ALLOWED or ctx.principal.is_root:
             return
-        action = f"{ctx.service}:{ctx.operation}"
+        action = action or f"{ctx.service}:{ctx.operation}"
         raise access_denied(
             ctx.principal.arn,
             action,
