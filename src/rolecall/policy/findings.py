@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rolecall.policy.document import Policy, Statement, as_list
-from rolecall.policy.matching import compile_glob, has_wildcard
+from rolecall.policy.matching import compile_glob, glob_match, has_wildcard
 
 ERROR, SECURITY_WARNING, WARNING, SUGGESTION = "ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION"
 
@@ -189,13 +189,12 @@ def _scope(statement: Statement) -> str:
 
 
 def _covers(broad: Statement, narrow: Statement) -> bool:
-    """Whether every action ``narrow`` names is also named by ``broad``."""
+    """Whether every action pattern of ``narrow`` falls within one of ``broad``'s patterns."""
     if broad.not_action or narrow.not_action:
         return False
+    patterns = as_list(broad.element["Action"])
     return all(
-        broad.applies_to_action(a.lower())
-        if not has_wildcard(a)
-        else any(a.lower() == b.lower() or b == "*" for b in as_list(broad.element["Action"]))
+        any(glob_match(b, a, ignore_case=True) for b in patterns)
         for a in as_list(narrow.element["Action"])
     )
 
