@@ -55,7 +55,8 @@ def test_arn_match_is_segment_wise(pattern_segments, value_segments):
     pattern = ":".join(pattern_segments)
     value = ":".join(value_segments)
     expected = all(
-        reference_glob(p, v, stop=":") for p, v in zip(pattern_segments[:5], value_segments[:5])
+        reference_glob(p, v, stop=":")
+        for p, v in zip(pattern_segments[:5], value_segments[:5], strict=True)
     ) and reference_glob(pattern_segments[5], value_segments[5])
     assert arn_match(pattern, value) == (expected or pattern == "*")
 
