@@ -8,6 +8,7 @@ set qualifier applies (ForAllValues true, ForAnyValue false).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Sequence
@@ -93,6 +94,7 @@ def parse_number(text: str) -> float | None:
     return number if number == number else None
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
     """Epoch seconds from ISO 8601 (offsets honoured, UTC when absent) or a bare epoch."""
     number = parse_number(text)
@@ -183,13 +185,20 @@ def _ordered_test(
     return test
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def _ip_test(values: Sequence[str]) -> ValueTest:
     networks = [n for n in (_parse_network(v) for v in values) if n is not None]
 
     def test(candidate: str, lookup: Lookup) -> bool:
-        try:
-            address = ipaddress.ip_address(candidate.strip())
-        except ValueError:
+        address = _parse_address(candidate)
+        if address is None:
             return False
         return any(address.version == n.version and address in n for n in networks)
 

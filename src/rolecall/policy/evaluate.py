@@ -49,6 +49,37 @@ class PolicySet:
     boundary: list[PolicyRef] | None = None
     session: list[PolicyRef] | None = None
     resource: PolicyRef | None = None
+    # Per action: the statements that can apply, layer by layer. A PolicySet is therefore
+    # not to be changed once evaluated; build a new one instead.
+    _plans: dict[str, list[tuple[str, PolicyRef, Statement]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def layers(self) -> list[tuple[str, list[PolicyRef]]]:
+        """The policies of each layer present, in evaluation-report order."""
+        found = [(IDENTITY, self.identity)]
+        if self.boundary is not None:
+            found.append((BOUNDARY, self.boundary))
+        if self.session is not None:
+            found.append((SESSION, self.session))
+        if self.resource is not None:
+            found.append((RESOURCE, [self.resource]))
+        return found
+
+    def plan(self, action_lower: str) -> list[tuple[str, PolicyRef, Statement]]:
+        """Statements whose Action/NotAction covers the action, tagged with layer and policy."""
+        plan = self._plans.get(action_lower)
+        if plan is None:
+            plan = [
+                (layer, ref, statement)
+                for layer, refs in self.layers()
+                for ref in refs
+                for statement in ref.policy.candidates(action_lower)
+            ]
+            if len(self._plans) >= 1024:
+                self._plans.clear()
+            self._plans[action_lower] = plan
+        return plan
 
 
 @dataclass(frozen=True)
@@ -136,42 +167,37 @@ def _principal_match(statement: Statement, request: Request) -> tuple[bool, str 
 
 
 def _scan(
-    layer_name: str,
-    refs: list[PolicyRef],
-    request: Request,
-    action: str,
-    context: Context,
-    missing: list[str],
-) -> _Layer:
-    layer = _Layer()
+    request: Request, policies: PolicySet, context: Context, missing: list[str], iam: bool
+) -> dict[str, _Layer]:
+    """Match every candidate statement; a caller without IAM policies only has a resource layer."""
+    layers = {name: _Layer() for name, _ in policies.layers() if iam or name == RESOURCE}
     lookup = context.get
-    for ref in refs:
-        for statement in ref.policy.candidates(action):
-            if not statement.applies_to_resource(request.resource, lookup):
-                continue
-            applies, how = _principal_match(statement, request)
-            if not applies:
-                continue
-            if statement.condition is not None and not statement.condition.evaluate(
-                context, missing
-            ):
-                continue
-            matched = MatchedStatement(
-                ref.id,
-                ref.type,
-                layer_name,
-                statement.sid,
-                statement.index,
-                statement.effect,
-                statement.start,
-                statement.end,
-            )
-            if statement.allow:
-                layer.allows.append(matched)
-                layer.resource_grants.add(how or "")
-            else:
-                layer.denies.append(matched)
-    return layer
+    resource = request.resource
+    for layer_name, ref, statement in policies.plan(request.action.lower()):
+        layer = layers.get(layer_name)
+        if layer is None or not statement.applies_to_resource(resource, lookup):
+            continue
+        applies, how = _principal_match(statement, request)
+        if not applies:
+            continue
+        if statement.condition is not None and not statement.condition.evaluate(context, missing):
+            continue
+        matched = MatchedStatement(
+            ref.id,
+            ref.type,
+            layer_name,
+            statement.sid,
+            statement.index,
+            statement.effect,
+            statement.start,
+            statement.end,
+        )
+        if statement.allow:
+            layer.allows.append(matched)
+            layer.resource_grants.add(how or "")
+        else:
+            layer.denies.append(matched)
+    return layers
 
 
 def _resource_account(request: Request) -> str:
@@ -180,20 +206,13 @@ def _resource_account(request: Request) -> str:
 
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide one request against the policies that apply to it."""
-    action = request.action.lower()
     context = Context(request)
     missing: list[str] = []
-    layers: dict[str, _Layer] = {}
     caller = request.principal
     root = caller.type == "Account"
-    if not root and caller.type not in NON_IAM_TYPES:
-        layers[IDENTITY] = _scan(IDENTITY, policies.identity, request, action, context, missing)
-        if policies.boundary is not None:
-            layers[BOUNDARY] = _scan(BOUNDARY, policies.boundary, request, action, context, missing)
-        if policies.session is not None:
-            layers[SESSION] = _scan(SESSION, policies.session, request, action, context, missing)
-    if policies.resource is not None:
-        layers[RESOURCE] = _scan(RESOURCE, [policies.resource], request, action, context, missing)
+    layers = _scan(
+        request, policies, context, missing, not root and caller.type not in NON_IAM_TYPES
+    )
 
     def decide(decision: str, matched: list[MatchedStatement], denied: DeniedBy | None):
         keys = list(dict.fromkeys(missing))
@@ -253,12 +272,6 @@ def _trace_statement(statement: Statement, request: Request, context: Context) -
 def trace_policies(request: Request, policies: PolicySet) -> list[PolicyTrace]:
     """Every statement of every policy with the reason it matched or not."""
     context = Context(request)
-    groups: list[tuple[str, list[PolicyRef]]] = [
-        (IDENTITY, policies.identity),
-        (BOUNDARY, policies.boundary or []),
-        (SESSION, policies.session or []),
-        (RESOURCE, [policies.resource] if policies.resource else []),
-    ]
     return [
         PolicyTrace(
             layer,
@@ -266,6 +279,6 @@ def trace_policies(request: Request, policies: PolicySet) -> list[PolicyTrace]:
             ref.type,
             tuple(_trace_statement(s, request, context) for s in ref.policy.statements),
         )
-        for layer, refs in groups
+        for layer, refs in policies.layers()
         for ref in refs
     ]

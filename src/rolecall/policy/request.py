@@ -55,53 +55,62 @@ class Request:
 
 
 class Context:
-    """The request's condition keys, lower-cased, each with a tuple of values.
+    """The request's condition keys, looked up case-insensitively, each a tuple of values.
 
     Keys AWS derives from the caller (aws:username, aws:userid, aws:PrincipalArn,
     aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalTag/*, aws:SourceIdentity) are
-    filled in unless the caller's context already sets them.
+    answered from the principal unless the request's context sets them. Nothing is built
+    until a statement reads a key.
     """
 
-    __slots__ = ("display", "values")
+    __slots__ = ("_request", "_values")
 
     def __init__(self, request: Request) -> None:
-        values: dict[str, tuple[str, ...]] = {}
-        display: dict[str, str] = {}
-        for key, name, value in _principal_keys(request.principal):
-            values[key] = (value,)
-            display[key] = name
-        for name, value in request.context.items():
-            key = name.lower()
-            values[key] = (value,) if isinstance(value, str) else tuple(str(v) for v in value)
-            display[key] = name
-        self.values = values
-        self.display = display
+        self._request = request
+        self._values: dict[str, tuple[str, ...]] | None = None
+
+    def _build(self) -> dict[str, tuple[str, ...]]:
+        values = {
+            name.lower(): (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+            for name, value in self._request.context.items()
+        }
+        self._values = values
+        return values
 
     def get(self, key_lower: str) -> tuple[str, ...] | None:
-        return self.values.get(key_lower)
+        values = self._values
+        if values is None:
+            values = self._build()
+        found = values.get(key_lower)
+        if found is None and key_lower.startswith("aws:"):
+            value = _principal_value(self._request.principal, key_lower)
+            return None if value is None else (value,)
+        return found
 
-    def name(self, key_lower: str) -> str:
-        return self.display.get(key_lower, key_lower)
+
+_PRINCIPAL_KEYS = {
+    "aws:principalarn": lambda p: p.role_arn or p.arn,
+    "aws:principalaccount": lambda p: p.account,
+    "aws:principaltype": lambda p: p.type,
+    "aws:userid": lambda p: p.user_id,
+    "aws:username": lambda p: p.username if p.type == "User" else None,
+    "aws:sourceidentity": lambda p: p.source_identity,
+}
+_TAG_PREFIX = "aws:principaltag/"
 
 
-def _principal_keys(principal: RequestPrincipal) -> list[tuple[str, str, str]]:
-    keys: list[tuple[str, str, str]] = []
-
-    def add(name: str, value: str | None) -> None:
-        if value is not None:
-            keys.append((name.lower(), name, value))
-
+def _principal_value(principal: RequestPrincipal, key_lower: str) -> str | None:
     if principal.type in NON_IAM_TYPES:
-        return keys
-    add("aws:PrincipalArn", principal.role_arn or principal.arn)
-    add("aws:PrincipalAccount", principal.account)
-    add("aws:PrincipalType", principal.type)
-    add("aws:userid", principal.user_id)
-    add("aws:username", principal.username if principal.type == "User" else None)
-    add("aws:SourceIdentity", principal.source_identity)
-    for tag, value in principal.tags.items():
-        add(f"aws:PrincipalTag/{tag}", value)
-    return keys
+        return None
+    getter = _PRINCIPAL_KEYS.get(key_lower)
+    if getter is not None:
+        return getter(principal)
+    if key_lower.startswith(_TAG_PREFIX):
+        tag = key_lower[len(_TAG_PREFIX) :]
+        for name, value in principal.tags.items():
+            if name.lower() == tag:
+                return value
+    return None
 
 
 def account_of_arn(arn: str) -> str | None:
