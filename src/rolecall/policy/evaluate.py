@@ -51,7 +51,7 @@ class PolicySet:
     resource: PolicyRef | None = None
     # Per action: the statements that can apply, layer by layer. A PolicySet is therefore
     # not to be changed once evaluated; build a new one instead.
-    _plans: dict[str, list[tuple[str, PolicyRef, Statement]]] = field(
+    _plans: dict[str, list[tuple[str, Statement, MatchedStatement]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -66,12 +66,13 @@ class PolicySet:
             found.append((RESOURCE, [self.resource]))
         return found
 
-    def plan(self, action_lower: str) -> list[tuple[str, PolicyRef, Statement]]:
-        """Statements whose Action/NotAction covers the action, tagged with layer and policy."""
+    def plan(self, action_lower: str) -> list[tuple[str, Statement, MatchedStatement]]:
+        """Statements whose Action/NotAction covers the action, with their layer and the
+        record reported if they match."""
         plan = self._plans.get(action_lower)
         if plan is None:
             plan = [
-                (layer, ref, statement)
+                (layer, statement, _record(layer, ref, statement))
                 for layer, refs in self.layers()
                 for ref in refs
                 for statement in ref.policy.candidates(action_lower)
@@ -144,6 +145,19 @@ class Decision:
         return trace_policies(self.request, self.policies)
 
 
+def _record(layer: str, ref: PolicyRef, statement: Statement) -> MatchedStatement:
+    return MatchedStatement(
+        ref.id,
+        ref.type,
+        layer,
+        statement.sid,
+        statement.index,
+        statement.effect,
+        statement.start,
+        statement.end,
+    )
+
+
 class _Layer:
     """Matched Allow and Deny statements of one kind of policy."""
 
@@ -173,7 +187,7 @@ def _scan(
     layers = {name: _Layer() for name, _ in policies.layers() if iam or name == RESOURCE}
     lookup = context.get
     resource = request.resource
-    for layer_name, ref, statement in policies.plan(request.action.lower()):
+    for layer_name, statement, matched in policies.plan(request.action.lower()):
         layer = layers.get(layer_name)
         if layer is None or not statement.applies_to_resource(resource, lookup):
             continue
@@ -182,16 +196,6 @@ def _scan(
             continue
         if statement.condition is not None and not statement.condition.evaluate(context, missing):
             continue
-        matched = MatchedStatement(
-            ref.id,
-            ref.type,
-            layer_name,
-            statement.sid,
-            statement.index,
-            statement.effect,
-            statement.start,
-            statement.end,
-        )
         if statement.allow:
             layer.allows.append(matched)
             layer.resource_grants.add(how or "")
@@ -204,50 +208,55 @@ def _resource_account(request: Request) -> str:
     return request.resource_account or account_of_arn(request.resource) or request.principal.account
 
 
+_EXPLICIT_BY = {name: DeniedBy(name, True) for name in LAYERS}
+_IMPLICIT_BY = {name: DeniedBy(name, False) for name in LAYERS}
+Outcome = tuple[str, list[MatchedStatement], DeniedBy | None]
+
+
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide one request against the policies that apply to it."""
-    context = Context(request)
     missing: list[str] = []
     caller = request.principal
-    root = caller.type == "Account"
-    layers = _scan(
-        request, policies, context, missing, not root and caller.type not in NON_IAM_TYPES
-    )
+    iam = caller.type != "Account" and caller.type not in NON_IAM_TYPES
+    layers = _scan(request, policies, Context(request), missing, iam)
+    decision, matched, denied = _decide(request, policies, layers)
+    keys = list(dict.fromkeys(missing)) if missing else missing
+    return Decision(decision, matched, keys, denied, request, policies)
 
-    def decide(decision: str, matched: list[MatchedStatement], denied: DeniedBy | None):
-        keys = list(dict.fromkeys(missing))
-        return Decision(decision, matched, keys, denied, request, policies)
 
+def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) -> Outcome:
     denies = [m for layer in layers.values() for m in layer.denies]
     if denies:
         first = next(name for name in LAYERS if name in layers and layers[name].denies)
-        return decide(EXPLICIT_DENY, denies, DeniedBy(first, True))
+        return EXPLICIT_DENY, denies, _EXPLICIT_BY[first]
     allows = [m for layer in layers.values() for m in layer.allows]
+    caller = request.principal
     resource = layers.get(RESOURCE)
     grants = resource.resource_grants if resource is not None else set()
-    trust = policies.resource is not None and policies.resource.policy.kind is PolicyType.TRUST
 
     if caller.type in NON_IAM_TYPES:
-        if grants:
-            return decide(ALLOWED, allows, None)
-        return decide(IMPLICIT_DENY, allows, DeniedBy(RESOURCE, False))
+        return (
+            (ALLOWED, allows, None) if grants else (IMPLICIT_DENY, allows, _IMPLICIT_BY[RESOURCE])
+        )
 
+    root = caller.type == "Account"
     same_account = _resource_account(request) == caller.account
     if same_account:
+        trust = resource is not None and policies.resource.policy.kind is PolicyType.TRUST  # type: ignore[union-attr]
         if root or (DIRECT in grants and not trust):
-            return decide(ALLOWED, allows, None)
+            return ALLOWED, allows, None
         # A grant to the account delegates to the account's identity-based policies.
         identity_ok = bool(layers[IDENTITY].allows) or bool(grants - {ACCOUNT})
     else:
         identity_ok = root or bool(layers[IDENTITY].allows)
     if not identity_ok:
-        return decide(IMPLICIT_DENY, allows, DeniedBy(IDENTITY, False))
+        return IMPLICIT_DENY, allows, _IMPLICIT_BY[IDENTITY]
     for name in (BOUNDARY, SESSION):
         if name in layers and not layers[name].allows:
-            return decide(IMPLICIT_DENY, allows, DeniedBy(name, False))
+            return IMPLICIT_DENY, allows, _IMPLICIT_BY[name]
     if not same_account and not grants:
-        return decide(IMPLICIT_DENY, allows, DeniedBy(RESOURCE, False))
-    return decide(ALLOWED, allows, None)
+        return IMPLICIT_DENY, allows, _IMPLICIT_BY[RESOURCE]
+    return ALLOWED, allows, None
 
 
 def _trace_statement(statement: Statement, request: Request, context: Context) -> StatementTrace:
