@@ -1,0 +1,170 @@
+"""Instance profiles: the container EC2 uses to pass one role to an instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, func, select
+
+from .. import ids
+from ..operations import CallContext, operation
+from ..protocol.errors import AWSError, no_such_entity
+from ..store.tables import InstanceProfile, Role
+from . import quotas
+from .common import (
+    add_tags,
+    check_tags,
+    drop_all_tags,
+    find_role,
+    iam_arn,
+    list_tags,
+    paginate,
+    path_matches,
+    remove_tags,
+    tags_page,
+)
+from .roles import require_modifiable, role_shape
+
+TAG_TYPE = "instance-profile"
+
+
+def find_instance_profile(ctx: CallContext, name: str) -> InstanceProfile:
+    profile = ctx.db.scalar(select(InstanceProfile).where(
+        InstanceProfile.account_id == ctx.account_id,
+        InstanceProfile.name_lower == name.lower(),
+    ))
+    if profile is None:
+        raise no_such_entity(f"Instance Profile {name} cannot be found.")
+    return profile
+
+
+def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
+                           with_tags: bool) -> dict[str, Any]:
+    roles = []
+    if profile.role_id is not None:
+        role = ctx.db.get(Role, profile.role_id)
+        if role is not None:
+            roles.append(role_shape(ctx, role, detail=False))
+    shape: dict[str, Any] = {
+        "Path": profile.path,
+        "InstanceProfileName": profile.name,
+        "InstanceProfileId": profile.id,
+        "Arn": iam_arn(profile.account_id, "instance-profile", profile.path, profile.name),
+        "CreateDate": profile.created_at,
+        "Roles": roles,
+    }
+    if with_tags:
+        tags = list_tags(ctx.db, TAG_TYPE, profile.id)
+        if tags:
+            shape["Tags"] = tags
+    return shape
+
+
+@operation("iam", "CreateInstanceProfile")
+def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["InstanceProfileName"]
+    tags = params.get("Tags") or []
+    check_tags(tags)
+    if ctx.db.scalar(select(exists().where(InstanceProfile.account_id == ctx.account_id,
+                                           InstanceProfile.name_lower == name.lower()))):
+        raise AWSError("EntityAlreadyExists", f"Instance Profile {name} already exists.")
+    count = ctx.db.scalar(select(func.count()).select_from(InstanceProfile)
+                          .where(InstanceProfile.account_id == ctx.account_id))
+    if count >= quotas.INSTANCE_PROFILES_PER_ACCOUNT:
+        raise quotas.exceeded("InstanceProfilesPerAccount", quotas.INSTANCE_PROFILES_PER_ACCOUNT)
+    profile = InstanceProfile(
+        id=ids.unique_id(ids.INSTANCE_PROFILE),
+        account_id=ctx.account_id,
+        name=name,
+        name_lower=name.lower(),
+        path=params.get("Path") or "/",
+        created_at=ctx.now,
+    )
+    ctx.db.add(profile)
+    ctx.db.flush()
+    add_tags(ctx, TAG_TYPE, profile.id, tags)
+    return {"InstanceProfile": instance_profile_shape(ctx, profile, with_tags=True)}
+
+
+@operation("iam", "GetInstanceProfile")
+def get_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    return {"InstanceProfile": instance_profile_shape(ctx, profile, with_tags=True)}
+
+
+@operation("iam", "ListInstanceProfiles")
+def list_instance_profiles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    profiles = ctx.db.scalars(
+        select(InstanceProfile).where(InstanceProfile.account_id == ctx.account_id)
+        .order_by(InstanceProfile.name_lower)
+    ).all()
+    prefix = params.get("PathPrefix")
+    page = paginate([p for p in profiles if path_matches(p.path, prefix)], params,
+                    "InstanceProfiles")
+    page["InstanceProfiles"] = [instance_profile_shape(ctx, p, with_tags=False)
+                                for p in page["InstanceProfiles"]]
+    return page
+
+
+@operation("iam", "ListInstanceProfilesForRole")
+def list_instance_profiles_for_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    role = find_role(ctx, params["RoleName"])
+    profiles = ctx.db.scalars(
+        select(InstanceProfile).where(InstanceProfile.role_id == role.id)
+        .order_by(InstanceProfile.name_lower)
+    ).all()
+    page = paginate(profiles, params, "InstanceProfiles")
+    page["InstanceProfiles"] = [instance_profile_shape(ctx, p, with_tags=False)
+                                for p in page["InstanceProfiles"]]
+    return page
+
+
+@operation("iam", "DeleteInstanceProfile")
+def delete_instance_profile(ctx: CallContext, params: dict[str, Any]) -> None:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    if profile.role_id is not None:
+        raise AWSError("DeleteConflict",
+                       "Cannot delete entity, must remove roles from instance profile first.")
+    drop_all_tags(ctx, TAG_TYPE, profile.id)
+    ctx.db.delete(profile)
+
+
+@operation("iam", "AddRoleToInstanceProfile")
+def add_role_to_instance_profile(ctx: CallContext, params: dict[str, Any]) -> None:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    if profile.role_id is not None:
+        raise quotas.exceeded("InstanceSessionsPerInstanceProfile",
+                              quotas.ROLES_PER_INSTANCE_PROFILE)
+    profile.role_id = role.id
+
+
+@operation("iam", "RemoveRoleFromInstanceProfile")
+def remove_role_from_instance_profile(ctx: CallContext, params: dict[str, Any]) -> None:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    if profile.role_id != role.id:
+        raise no_such_entity(
+            f"The role with name {role.name} cannot be found in instance profile {profile.name}."
+        )
+    profile.role_id = None
+
+
+@operation("iam", "TagInstanceProfile")
+def tag_instance_profile(ctx: CallContext, params: dict[str, Any]) -> None:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    add_tags(ctx, TAG_TYPE, profile.id, params["Tags"])
+
+
+@operation("iam", "UntagInstanceProfile")
+def untag_instance_profile(ctx: CallContext, params: dict[str, Any]) -> None:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    remove_tags(ctx, TAG_TYPE, profile.id, params["TagKeys"])
+
+
+@operation("iam", "ListInstanceProfileTags")
+def list_instance_profile_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    profile = find_instance_profile(ctx, params["InstanceProfileName"])
+    return tags_page(ctx, TAG_TYPE, profile.id, params)

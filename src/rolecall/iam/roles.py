@@ -1,0 +1,223 @@
+"""IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
+UpdateAssumeRolePolicy, DeleteRole, role tags and permissions boundaries.
+
+Service-linked roles live in the same table; only the service that owns one may change it,
+so every modifying call goes through ``require_modifiable``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, func, select
+
+from .. import ids
+from ..operations import CallContext, operation
+from ..protocol.errors import AWSError
+from ..store.tables import InlinePolicy, InstanceProfile, PolicyAttachment, Role
+from . import quotas
+from .boundaries import boundary_shape, require_boundary_policy
+from .common import (
+    add_tags,
+    check_tags,
+    drop_all_tags,
+    find_role,
+    list_tags,
+    paginate,
+    path_matches,
+    remove_tags,
+    role_arn,
+    tags_page,
+)
+from .trust_policies import validate_trust_policy
+
+TAG_TYPE = "role"
+
+
+def require_modifiable(role: Role) -> None:
+    """Service-linked roles are changed only by their service (UnmodifiableEntity)."""
+    if role.service_linked:
+        raise AWSError(
+            "UnmodifiableEntity",
+            f"Cannot perform the operation on the protected role '{role.name}' - "
+            "this role is only modifiable by AWS",
+        )
+
+
+def role_shape(ctx: CallContext, role: Role, *, detail: bool) -> dict[str, Any]:
+    """A Role as IAM returns it. ``detail`` adds what only GetRole-like calls show
+    (PermissionsBoundary, Tags, RoleLastUsed); ListRoles and instance profiles leave them out."""
+    shape: dict[str, Any] = {
+        "Path": role.path,
+        "RoleName": role.name,
+        "RoleId": role.id,
+        "Arn": role_arn(role),
+        "CreateDate": role.created_at,
+        "AssumeRolePolicyDocument": role.assume_role_policy,
+        "MaxSessionDuration": role.max_session_duration,
+    }
+    if role.description is not None:
+        shape["Description"] = role.description
+    if detail:
+        if role.permissions_boundary:
+            shape["PermissionsBoundary"] = boundary_shape(role.permissions_boundary)
+        tags = list_tags(ctx.db, TAG_TYPE, role.id)
+        if tags:
+            shape["Tags"] = tags
+        last_used: dict[str, Any] = {}
+        if role.last_used_at is not None:
+            last_used["LastUsedDate"] = role.last_used_at
+            if role.last_used_region:
+                last_used["Region"] = role.last_used_region
+        shape["RoleLastUsed"] = last_used
+    return shape
+
+
+def new_role(ctx: CallContext, *, name: str, path: str, trust_policy: str,
+             description: str | None = None, max_session_duration: int | None = None,
+             service_linked: bool = False) -> Role:
+    """Insert a role after the checks every kind of role shares (name taken, quota)."""
+    if ctx.db.scalar(select(exists().where(Role.account_id == ctx.account_id,
+                                           Role.name_lower == name.lower()))):
+        raise AWSError("EntityAlreadyExists", f"Role with name {name} already exists.")
+    count = ctx.db.scalar(select(func.count()).select_from(Role)
+                          .where(Role.account_id == ctx.account_id))
+    if count >= quotas.ROLES_PER_ACCOUNT:
+        raise quotas.exceeded("RolesPerAccount", quotas.ROLES_PER_ACCOUNT)
+    role = Role(
+        id=ids.unique_id(ids.ROLE),
+        account_id=ctx.account_id,
+        name=name,
+        name_lower=name.lower(),
+        path=path,
+        assume_role_policy=trust_policy,
+        description=description,
+        max_session_duration=max_session_duration or 3600,
+        created_at=ctx.now,
+        service_linked=service_linked,
+    )
+    ctx.db.add(role)
+    ctx.db.flush()
+    return role
+
+
+@operation("iam", "CreateRole")
+def create_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    tags = params.get("Tags") or []
+    check_tags(tags)
+    document = params["AssumeRolePolicyDocument"]
+    validate_trust_policy(ctx, document)
+    boundary = params.get("PermissionsBoundary")
+    if boundary:
+        require_boundary_policy(ctx, boundary)
+    role = new_role(
+        ctx,
+        name=params["RoleName"],
+        path=params.get("Path") or "/",
+        trust_policy=document,
+        description=params.get("Description"),
+        max_session_duration=params.get("MaxSessionDuration"),
+    )
+    role.permissions_boundary = boundary
+    add_tags(ctx, TAG_TYPE, role.id, tags)
+    shape = role_shape(ctx, role, detail=True)
+    del shape["RoleLastUsed"]
+    return {"Role": shape}
+
+
+@operation("iam", "GetRole")
+def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Role": role_shape(ctx, find_role(ctx, params["RoleName"]), detail=True)}
+
+
+@operation("iam", "ListRoles")
+def list_roles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    roles = ctx.db.scalars(
+        select(Role).where(Role.account_id == ctx.account_id).order_by(Role.name_lower)
+    ).all()
+    prefix = params.get("PathPrefix")
+    page = paginate([r for r in roles if path_matches(r.path, prefix)], params, "Roles")
+    page["Roles"] = [role_shape(ctx, r, detail=False) for r in page["Roles"]]
+    return page
+
+
+@operation("iam", "UpdateAssumeRolePolicy")
+def update_assume_role_policy(ctx: CallContext, params: dict[str, Any]) -> None:
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    validate_trust_policy(ctx, params["PolicyDocument"])
+    role.assume_role_policy = params["PolicyDocument"]
+
+
+@operation("iam", "UpdateRole")
+def update_role(ctx: CallContext, params: dict[str, Any]) -> None:
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    if "Description" in params:
+        role.description = params["Description"]
+    if params.get("MaxSessionDuration") is not None:
+        role.max_session_duration = params["MaxSessionDuration"]
+
+
+@operation("iam", "UpdateRoleDescription")
+def update_role_description(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    role.description = params["Description"]
+    return {"Role": role_shape(ctx, role, detail=True)}
+
+
+@operation("iam", "DeleteRole")
+def delete_role(ctx: CallContext, params: dict[str, Any]) -> None:
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    delete_role_row(ctx, role)
+
+
+def delete_role_row(ctx: CallContext, role: Role) -> None:
+    """Delete a role that nothing refers to any more (DeleteConflict otherwise)."""
+    conflicts = (
+        (select(InstanceProfile.id).where(InstanceProfile.role_id == role.id),
+         "must remove roles from instance profile first"),
+        (select(PolicyAttachment.policy_arn).where(PolicyAttachment.entity_type == "role",
+                                                   PolicyAttachment.entity_id == role.id),
+         "must detach all policies first"),
+        (select(InlinePolicy.id).where(InlinePolicy.entity_type == "role",
+                                       InlinePolicy.entity_id == role.id),
+         "must delete policies first"),
+    )
+    for query, reason in conflicts:
+        if ctx.db.execute(query.limit(1)).first() is not None:
+            raise AWSError("DeleteConflict", f"Cannot delete entity, {reason}.")
+    drop_all_tags(ctx, TAG_TYPE, role.id)
+    ctx.db.delete(role)
+
+
+@operation("iam", "PutRolePermissionsBoundary")
+def put_role_permissions_boundary(ctx: CallContext, params: dict[str, Any]) -> None:
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    require_boundary_policy(ctx, params["PermissionsBoundary"])
+    role.permissions_boundary = params["PermissionsBoundary"]
+
+
+@operation("iam", "DeleteRolePermissionsBoundary")
+def delete_role_permissions_boundary(ctx: CallContext, params: dict[str, Any]) -> None:
+    role = find_role(ctx, params["RoleName"])
+    require_modifiable(role)
+    role.permissions_boundary = None
+
+
+@operation("iam", "TagRole")
+def tag_role(ctx: CallContext, params: dict[str, Any]) -> None:
+    add_tags(ctx, TAG_TYPE, find_role(ctx, params["RoleName"]).id, params["Tags"])
+
+
+@operation("iam", "UntagRole")
+def untag_role(ctx: CallContext, params: dict[str, Any]) -> None:
+    remove_tags(ctx, TAG_TYPE, find_role(ctx, params["RoleName"]).id, params["TagKeys"])
+
+
+@operation("iam", "ListRoleTags")
+def list_role_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    return tags_page(ctx, TAG_TYPE, find_role(ctx, params["RoleName"]).id, params)
