@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rolecall.policy.conditions import ConditionBlock, compile_condition
+from rolecall.policy.errors import SYNTAX_ERROR, MalformedPolicyError
 from rolecall.policy.jsontext import Position, read_json
 from rolecall.policy.matching import ActionMatcher, compile_pieces, has_wildcard
 from rolecall.policy.principals import PrincipalMatcher
@@ -157,6 +158,8 @@ class Policy:
 @functools.lru_cache(maxsize=4096)
 def parse_policy(text: str, kind: PolicyType) -> Policy:
     """Parse, validate and compile; raises MalformedPolicyError with AWS's message."""
+    if not isinstance(text, str):
+        raise MalformedPolicyError(SYNTAX_ERROR)
     document, spans = read_json(text)
     validate_document(document, kind)
     return Policy(text, kind, document, spans)
