@@ -34,13 +34,35 @@ class CallContext:
     source_ip: str
     user_agent: str
     secure_transport: bool
-    db: Session = None  # type: ignore[assignment]  # set by the pipeline for the handler
+    # Whether the call's transaction may write (set by the pipeline from the operation).
+    write: bool = False
     # Extra fields handlers add to the call's audit event (e.g. additionalEventData).
     audit: dict[str, Any] = field(default_factory=dict)
+    _transaction: Any = None
+    _session: Session | None = None
 
     @property
     def account_id(self) -> str:
         return self.principal.account_id
+
+    @property
+    def db(self) -> Session:
+        """The call's database session, opened on first use: calls that need no database
+        (GetCallerIdentity) never pay for a transaction."""
+        if self._session is None:
+            self._transaction = self.server.db.transaction(write=self.write)
+            self._session = self._transaction.__enter__()
+        return self._session
+
+    def finish(self, error: BaseException | None) -> None:
+        """Commit the call's transaction, or roll it back when the handler failed."""
+        if self._transaction is None:
+            return
+        transaction, self._transaction, self._session = self._transaction, None, None
+        if error is None:
+            transaction.__exit__(None, None, None)
+        else:
+            transaction.__exit__(type(error), error, error.__traceback__)
 
 
 Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any] | None]

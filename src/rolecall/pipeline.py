@@ -105,11 +105,15 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             user_agent=_header(request.headers, "user-agent") or "",
             secure_transport=request.secure,
         )
-        if principal is not None and spec.authorize:
-            server.authorizer.authorize(ctx, params)
-        with server.db.transaction(write=spec.write) as session:
-            ctx.db = session
+        ctx.write = spec.write
+        try:
+            if principal is not None and spec.authorize:
+                server.authorizer.authorize(ctx, params)
             result = spec.handler(ctx, params)
+        except BaseException as exc:
+            ctx.finish(exc)
+            raise
+        ctx.finish(None)
         if spec.write:
             server.state_changed()
         body = xml.success(service, model, result, request_id)

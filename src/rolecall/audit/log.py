@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from ..store.db import Database
 from ..store.tables import AccessKey, AuditEvent
@@ -62,20 +62,21 @@ class AuditLog:
             key_use, self._key_use = self._key_use, {}
         if not events and not key_use:
             return
+        rows = [
+            {
+                "event_time": dt.datetime.strptime(event["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
+                .replace(tzinfo=dt.UTC),
+                "account_id": event.get("recipientAccountId"),
+                "event_name": event["eventName"],
+                "error_code": event.get("errorCode"),
+                "record": json.dumps(event, default=str),
+            }
+            for event in events
+        ]
         try:
             with self._db.transaction() as session:
-                for event in events:
-                    session.add(
-                        AuditEvent(
-                            event_time=dt.datetime.strptime(
-                                event["eventTime"], "%Y-%m-%dT%H:%M:%SZ"
-                            ).replace(tzinfo=dt.UTC),
-                            account_id=event.get("recipientAccountId"),
-                            event_name=event["eventName"],
-                            error_code=event.get("errorCode"),
-                            record=json.dumps(event, default=str),
-                        )
-                    )
+                if rows:
+                    session.execute(insert(AuditEvent), rows)
                 for key_id, (when, service, region) in key_use.items():
                     session.execute(
                         update(AccessKey)

@@ -1,0 +1,207 @@
+"""Requests/s and p99 latency of signed calls over real HTTP, measured with wrk.
+
+Starts the server(s) under test, creates an account and a role, signs a batch of requests
+with botocore's SigV4 signer (valid for the 15-minute clock-skew window), and replays them
+over keep-alive connections with `wrk` (Debian package `wrk`) from a second process.
+
+    .venv/bin/python benchmarks/http_bench.py [--duration 10] [--connections 32]
+        [--workers 1] [--compare-moto] [--operations GetCallerIdentity,GetRole]
+
+With --compare-moto, the same requests run against moto's server (`python3 -m moto.server`,
+if moto is importable by python3) in the same run, for a side-by-side figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from urllib.parse import urlencode
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+BIN = pathlib.Path(sys.executable).parent
+
+OPERATIONS = {
+    "GetCallerIdentity": ("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}),
+    "GetRole": ("iam", {"Action": "GetRole", "Version": "2010-05-08", "RoleName": "bench-role"}),
+    "AssumeRole": (
+        "sts",
+        {"Action": "AssumeRole", "Version": "2011-06-15", "RoleSessionName": "bench",
+         "RoleArn": "arn:aws:iam::{account}:role/bench-role"},
+    ),
+}
+
+TRUST = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::{account}:user/bench"},
+                   "Action": "sts:AssumeRole"}],
+})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer")
+
+
+def start_rolecall(db: str, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "rolecall"), "serve", "--port", str(port), "--db", db,
+         "--workers", str(workers)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    wait_healthy(endpoint + "/_rolecall/health", process)
+    return process, endpoint
+
+
+def start_moto() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    python = shutil.which("python3") or "python3"
+    process = subprocess.Popen([python, "-m", "moto.server", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    wait_healthy(endpoint + "/moto-api/", process)
+    return process, endpoint
+
+
+def setup_identities(endpoint: str, root: dict, with_role: bool) -> dict:
+    """Create a user (and the role it may assume); return the user's key."""
+    import boto3
+
+    kwargs = dict(endpoint_url=endpoint, region_name="us-east-1",
+                  aws_access_key_id=root["AccessKeyId"],
+                  aws_secret_access_key=root["SecretAccessKey"])
+    iam = boto3.client("iam", **kwargs)
+    account = root["AccountId"]
+    iam.create_user(UserName="bench")
+    if with_role:
+        iam.create_role(RoleName="bench-role",
+                        AssumeRolePolicyDocument=TRUST.replace("{account}", account))
+    key = iam.create_access_key(UserName="bench")["AccessKey"]
+    return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
+
+
+def signed_requests(endpoint: str, operation: str, key: dict, account: str, count: int):
+    service, params = OPERATIONS[operation]
+    params = {k: v.replace("{account}", account) for k, v in params.items()}
+    credentials = Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+    out = []
+    for i in range(count):
+        body = urlencode({**params, "RoleSessionName": f"bench{i}"}
+                         if operation == "AssumeRole" else params)
+        request = AWSRequest("POST", endpoint + "/", data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        SigV4Auth(credentials, service, "us-east-1").add_auth(request)
+        out.append((dict(request.headers.items()), body))
+    return out
+
+
+def wrk_script(requests: list, path: pathlib.Path, host: str) -> None:
+    lines = ["local reqs = {}"]
+    for i, (headers, body) in enumerate(requests, start=1):
+        # wrk does not add Host to requests formatted at load time; it is a signed header.
+        header_table = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}"
+                                 for k, v in {**headers, "Host": host}.items())
+        lines.append(f"reqs[{i}] = wrk.format('POST', '/', {{{header_table}}}, "
+                     f"{json.dumps(body)})")
+    lines += ["local n = 0", "request = function()", "  n = n % #reqs + 1", "  return reqs[n]",
+              "end",
+              "response = function(status, headers, body)",
+              "  if status ~= 200 then wrk.thread:set('bad', (wrk.thread:get('bad') or 0) + 1)"
+              " end", "end"]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def run_wrk(endpoint: str, script: pathlib.Path, duration: int, connections: int) -> dict:
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script),
+         endpoint],
+        capture_output=True, text=True, check=True,
+    )
+    text = done.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale,
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--operations", default="GetCallerIdentity,GetRole")
+    parser.add_argument("--compare-moto", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    operations = args.operations.split(",")
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        db = f"sqlite:///{scratch}/bench.db"
+        created = subprocess.run(
+            [str(BIN / "rolecall"), "accounts", "create", "--account-id", "123456789012",
+             "--db", db], capture_output=True, text=True, check=True)
+        root = json.loads(created.stdout)
+        targets = [("rolecall", lambda: start_rolecall(db, args.workers))]
+        if args.compare_moto:
+            targets.append(("moto", start_moto))
+        for name, start in targets:
+            process, endpoint = start()
+            try:
+                key = setup_identities(endpoint, root if name == "rolecall" else {
+                    "AccountId": "123456789012", "AccessKeyId": "AKIAMOTOBENCH0000000",
+                    "SecretAccessKey": "x" * 40}, operations != ["GetCallerIdentity"])
+                account = root["AccountId"] if name == "rolecall" else "123456789012"
+                for operation in operations:
+                    # GetCallerIdentity and GetRole are signed by the bench user... except the
+                    # role read, which needs the root (no policy grants the user iam:GetRole).
+                    signer = key if operation != "GetRole" else root
+                    if name == "moto":
+                        signer = key
+                    script = pathlib.Path(scratch) / f"{name}-{operation}.lua"
+                    wrk_script(signed_requests(endpoint, operation, signer, account, 200),
+                               script, endpoint.removeprefix("http://"))
+                    result = run_wrk(endpoint, script, args.duration, args.connections)
+                    rows.append((name, operation, result))
+                    print(f"{name:9} {operation:18} {result['rps']:10.0f} req/s   "
+                          f"p99 {result['p99_ms']:8.2f} ms   non-2xx {result['errors']}",
+                          flush=True)
+            finally:
+                process.terminate()
+                process.wait(timeout=20)
+    print(f"# workers={args.workers} connections={args.connections} "
+          f"duration={args.duration}s cores={os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
