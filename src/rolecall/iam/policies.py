@@ -1,0 +1,391 @@
+"""Managed policies: customer managed policies with their versions and tags, and read access
+to the AWS managed catalog (arn:aws:iam::aws:policy/...), which no account may change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from .. import ids
+from ..data import managed_policies
+from ..operations import CallContext, operation
+from ..policy import MalformedPolicyError, PolicyType, parse_policy
+from ..protocol.errors import AWSError, invalid_input, no_such_entity
+from ..store.tables import ManagedPolicy, PolicyAttachment, PolicyVersion, Role, User
+from . import quotas
+from .common import (
+    add_tags,
+    check_tags,
+    drop_all_tags,
+    iam_arn,
+    list_tags,
+    paginate,
+    path_matches,
+    remove_tags,
+    tags_page,
+)
+
+TAG_TYPE = "policy"
+AWS_MANAGED = "aws-managed"
+CUSTOMER_MANAGED = "user-managed"
+
+
+def validate_identity_policy(document: str) -> None:
+    """Refuse a document IAM would refuse, with the policy engine's message."""
+    try:
+        parse_policy(document, PolicyType.IDENTITY)
+    except MalformedPolicyError as err:
+        raise AWSError("MalformedPolicyDocument", err.message) from None
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """What every read of a managed policy needs, whichever kind it is."""
+
+    arn: str
+    name: str
+    path: str
+    policy_id: str
+    default_version_id: str
+    created: dt.datetime
+    updated: dt.datetime
+    row: ManagedPolicy | None  # None for AWS managed policies
+
+    @property
+    def aws_managed(self) -> bool:
+        return self.row is None
+
+
+def _info_from_row(row: ManagedPolicy) -> PolicyInfo:
+    return PolicyInfo(row.arn, row.name, row.path, row.id, row.default_version,
+                      row.created_at, row.updated_at, row)
+
+
+def _info_from_catalog(entry: managed_policies.AWSManagedPolicy) -> PolicyInfo:
+    return PolicyInfo(entry.arn, entry.name, entry.path, entry.policy_id,
+                      entry.default_version_id, entry.created, entry.updated, None)
+
+
+def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
+    """The AWS managed or this account's customer managed policy with ``arn``, if any."""
+    entry = managed_policies.get(arn)
+    if entry is not None:
+        return _info_from_catalog(entry)
+    row = db.scalar(
+        select(ManagedPolicy).where(ManagedPolicy.account_id == account_id,
+                                    ManagedPolicy.arn == arn)
+    )
+    return _info_from_row(row) if row is not None else None
+
+
+def find_policy(ctx: CallContext, arn: str) -> PolicyInfo:
+    if not arn.startswith("arn:"):
+        raise invalid_input(f"ARN {arn} is not valid.")
+    info = lookup_policy(ctx.db, ctx.account_id, arn)
+    if info is None:
+        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+    return info
+
+
+def _customer_policy(ctx: CallContext, arn: str) -> ManagedPolicy:
+    """A policy this account may change; AWS managed policies belong to AWS."""
+    info = find_policy(ctx, arn)
+    if info.row is None:
+        raise AWSError(
+            "AccessDenied",
+            f"User: {ctx.principal.arn} is not authorized to perform: iam:{ctx.operation} "
+            f"on resource: policy {arn} because no resource-based policy allows the "
+            f"iam:{ctx.operation} action",
+        )
+    return info.row
+
+
+def managed_policy_document(db: Session, account_id: str, arn: str) -> str | None:
+    """The default version's document of a managed policy, for evaluation."""
+    entry = managed_policies.get(arn)
+    if entry is not None:
+        return entry.document
+    row = db.scalar(
+        select(ManagedPolicy).where(ManagedPolicy.account_id == account_id,
+                                    ManagedPolicy.arn == arn)
+    )
+    if row is None:
+        return None
+    version = db.get(PolicyVersion, (row.id, row.default_version))
+    return version.document if version is not None else None
+
+
+def attachment_counts(db: Session, account_id: str) -> dict[str, int]:
+    rows = db.execute(
+        select(PolicyAttachment.policy_arn, func.count())
+        .where(PolicyAttachment.account_id == account_id)
+        .group_by(PolicyAttachment.policy_arn)
+    ).all()
+    return {arn: n for arn, n in rows}
+
+
+def boundary_counts(db: Session, account_id: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for table in (User, Role):
+        rows = db.execute(
+            select(table.permissions_boundary, func.count())
+            .where(table.account_id == account_id, table.permissions_boundary.is_not(None))
+            .group_by(table.permissions_boundary)
+        ).all()
+        for arn, n in rows:
+            counts[arn] = counts.get(arn, 0) + n
+    return counts
+
+
+def policy_shape(ctx: CallContext, info: PolicyInfo, attachments: int, boundaries: int, *,
+                 detail: bool = False) -> dict[str, Any]:
+    """A Policy as GetPolicy (``detail``: with Description and Tags) or ListPolicies shows it."""
+    shape: dict[str, Any] = {
+        "PolicyName": info.name,
+        "PolicyId": info.policy_id,
+        "Arn": info.arn,
+        "Path": info.path,
+        "DefaultVersionId": info.default_version_id,
+        "AttachmentCount": attachments,
+        "PermissionsBoundaryUsageCount": boundaries,
+        "IsAttachable": True,
+        "CreateDate": info.created,
+        "UpdateDate": info.updated,
+    }
+    if detail and info.row is not None:
+        if info.row.description:
+            shape["Description"] = info.row.description
+        tags = list_tags(ctx.db, TAG_TYPE, info.row.id)
+        if tags:
+            shape["Tags"] = tags
+    return shape
+
+
+def _shape_one(ctx: CallContext, info: PolicyInfo, *, detail: bool) -> dict[str, Any]:
+    attachments = ctx.db.scalar(
+        select(func.count()).select_from(PolicyAttachment).where(
+            PolicyAttachment.account_id == ctx.account_id,
+            PolicyAttachment.policy_arn == info.arn,
+        )
+    )
+    boundaries = boundary_counts(ctx.db, ctx.account_id).get(info.arn, 0)
+    return policy_shape(ctx, info, attachments, boundaries, detail=detail)
+
+
+@operation("iam", "CreatePolicy")
+def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["PolicyName"]
+    path = params.get("Path") or "/"
+    document = params["PolicyDocument"]
+    tags = params.get("Tags") or []
+    check_tags(tags)
+    if quotas.policy_size(document) > quotas.MANAGED_POLICY_SIZE:
+        raise quotas.exceeded("PolicySize", quotas.MANAGED_POLICY_SIZE)
+    validate_identity_policy(document)
+    if ctx.db.scalar(select(exists().where(ManagedPolicy.account_id == ctx.account_id,
+                                           ManagedPolicy.name_lower == name.lower()))):
+        raise AWSError("EntityAlreadyExists",
+                       f"A policy called {name} already exists. Duplicate names are not allowed.")
+    count = ctx.db.scalar(select(func.count()).select_from(ManagedPolicy)
+                          .where(ManagedPolicy.account_id == ctx.account_id))
+    if count >= quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT:
+        raise quotas.exceeded("PoliciesPerAccount", quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT)
+    row = ManagedPolicy(
+        id=ids.unique_id(ids.POLICY),
+        account_id=ctx.account_id,
+        arn=iam_arn(ctx.account_id, "policy", path, name),
+        name=name,
+        name_lower=name.lower(),
+        path=path,
+        description=params.get("Description"),
+        default_version="v1",
+        next_version=2,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.db.add(row)
+    ctx.db.flush()
+    ctx.db.add(PolicyVersion(policy_id=row.id, version_id="v1", document=document,
+                             created_at=ctx.now))
+    add_tags(ctx, TAG_TYPE, row.id, tags)
+    shape = policy_shape(ctx, _info_from_row(row), 0, 0, detail=True)
+    shape.pop("Description", None)  # CreatePolicy does not echo the description
+    return {"Policy": shape}
+
+
+@operation("iam", "GetPolicy")
+def get_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Policy": _shape_one(ctx, find_policy(ctx, params["PolicyArn"]), detail=True)}
+
+
+@operation("iam", "ListPolicies")
+def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    scope = params.get("Scope") or "All"
+    prefix = params.get("PathPrefix")
+    usage = params.get("PolicyUsageFilter")
+    attached = attachment_counts(ctx.db, ctx.account_id)
+    bounded = boundary_counts(ctx.db, ctx.account_id)
+    infos: list[PolicyInfo] = []
+    if scope in ("All", "AWS"):
+        infos += [_info_from_catalog(e) for e in managed_policies.catalog().values()]
+    if scope in ("All", "Local"):
+        rows = ctx.db.scalars(
+            select(ManagedPolicy).where(ManagedPolicy.account_id == ctx.account_id)
+        ).all()
+        infos += [_info_from_row(r) for r in rows]
+
+    def wanted(info: PolicyInfo) -> bool:
+        if not path_matches(info.path, prefix):
+            return False
+        as_policy, as_boundary = attached.get(info.arn, 0), bounded.get(info.arn, 0)
+        if params.get("OnlyAttached"):
+            in_use = {"PermissionsPolicy": as_policy, "PermissionsBoundary": as_boundary}
+            return bool(in_use[usage]) if usage else bool(as_policy or as_boundary)
+        return True
+
+    matching = sorted((i for i in infos if wanted(i)), key=lambda i: (i.name.lower(), i.arn))
+    page = paginate(matching, params, "Policies")
+    page["Policies"] = [
+        policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
+        for i in page["Policies"]
+    ]
+    return page
+
+
+@operation("iam", "DeletePolicy")
+def delete_policy(ctx: CallContext, params: dict[str, Any]) -> None:
+    row = _customer_policy(ctx, params["PolicyArn"])
+    in_use = ctx.db.scalar(select(exists().where(PolicyAttachment.account_id == ctx.account_id,
+                                                 PolicyAttachment.policy_arn == row.arn)))
+    if in_use or boundary_counts(ctx.db, ctx.account_id).get(row.arn):
+        raise AWSError("DeleteConflict", "Cannot delete a policy attached to entities.")
+    versions = ctx.db.scalar(select(func.count()).select_from(PolicyVersion)
+                             .where(PolicyVersion.policy_id == row.id))
+    if versions > 1:
+        raise AWSError(
+            "DeleteConflict",
+            "This policy has more than one version. Before you delete a policy, you must "
+            "delete the policy's versions. The default version is deleted with the policy.",
+        )
+    drop_all_tags(ctx, TAG_TYPE, row.id)
+    ctx.db.delete(row)
+
+
+# --- versions -------------------------------------------------------------------------
+
+
+def _no_such_version(arn: str, version_id: str) -> AWSError:
+    return no_such_entity(f"Policy {arn} version {version_id} does not exist or is not attachable.")
+
+
+def _version_shape(version_id: str, created: dt.datetime, default: str,
+                   document: str | None = None) -> dict[str, Any]:
+    shape: dict[str, Any] = {"VersionId": version_id, "IsDefaultVersion": version_id == default,
+                             "CreateDate": created}
+    if document is not None:
+        shape["Document"] = document
+    return shape
+
+
+def _versions(ctx: CallContext, row: ManagedPolicy) -> list[PolicyVersion]:
+    """Newest first, as IAM lists them."""
+    versions = ctx.db.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == row.id))
+    return sorted(versions, key=lambda v: int(v.version_id[1:]), reverse=True)
+
+
+@operation("iam", "CreatePolicyVersion")
+def create_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _customer_policy(ctx, params["PolicyArn"])
+    document = params["PolicyDocument"]
+    if quotas.policy_size(document) > quotas.MANAGED_POLICY_SIZE:
+        raise quotas.exceeded("PolicySize", quotas.MANAGED_POLICY_SIZE)
+    validate_identity_policy(document)
+    if len(_versions(ctx, row)) >= quotas.POLICY_VERSIONS:
+        raise AWSError(
+            "LimitExceeded",
+            f"A managed policy can have up to {quotas.POLICY_VERSIONS} versions. Before you "
+            "create a new version, you must delete an existing version.",
+        )
+    version_id = f"v{row.next_version}"
+    row.next_version += 1
+    row.updated_at = ctx.now
+    ctx.db.add(PolicyVersion(policy_id=row.id, version_id=version_id, document=document,
+                             created_at=ctx.now))
+    if params.get("SetAsDefault"):
+        row.default_version = version_id
+    return {"PolicyVersion": _version_shape(version_id, ctx.now, row.default_version)}
+
+
+@operation("iam", "GetPolicyVersion")
+def get_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn, version_id = params["PolicyArn"], params["VersionId"]
+    info = find_policy(ctx, arn)
+    if info.row is None:
+        entry = managed_policies.get(arn)
+        if entry is None or version_id != entry.default_version_id:
+            raise _no_such_version(arn, version_id)
+        return {"PolicyVersion": _version_shape(version_id, entry.updated, version_id,
+                                                entry.document)}
+    version = ctx.db.get(PolicyVersion, (info.row.id, version_id))
+    if version is None:
+        raise _no_such_version(arn, version_id)
+    return {"PolicyVersion": _version_shape(version_id, version.created_at,
+                                            info.row.default_version, version.document)}
+
+
+@operation("iam", "ListPolicyVersions")
+def list_policy_versions(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = find_policy(ctx, params["PolicyArn"])
+    if info.row is None:
+        versions = [_version_shape(info.default_version_id, info.updated,
+                                   info.default_version_id)]
+    else:
+        versions = [_version_shape(v.version_id, v.created_at, info.row.default_version)
+                    for v in _versions(ctx, info.row)]
+    return paginate(versions, params, "Versions")
+
+
+@operation("iam", "SetDefaultPolicyVersion")
+def set_default_policy_version(ctx: CallContext, params: dict[str, Any]) -> None:
+    row = _customer_policy(ctx, params["PolicyArn"])
+    version_id = params["VersionId"]
+    if ctx.db.get(PolicyVersion, (row.id, version_id)) is None:
+        raise _no_such_version(row.arn, version_id)
+    row.default_version = version_id
+
+
+@operation("iam", "DeletePolicyVersion")
+def delete_policy_version(ctx: CallContext, params: dict[str, Any]) -> None:
+    row = _customer_policy(ctx, params["PolicyArn"])
+    version_id = params["VersionId"]
+    version = ctx.db.get(PolicyVersion, (row.id, version_id))
+    if version is None:
+        raise _no_such_version(row.arn, version_id)
+    if version_id == row.default_version:
+        raise AWSError("DeleteConflict", "Cannot delete the default version of a policy.")
+    ctx.db.delete(version)
+
+
+# --- tags -----------------------------------------------------------------------------
+
+
+@operation("iam", "TagPolicy")
+def tag_policy(ctx: CallContext, params: dict[str, Any]) -> None:
+    add_tags(ctx, TAG_TYPE, _customer_policy(ctx, params["PolicyArn"]).id, params["Tags"])
+
+
+@operation("iam", "UntagPolicy")
+def untag_policy(ctx: CallContext, params: dict[str, Any]) -> None:
+    remove_tags(ctx, TAG_TYPE, _customer_policy(ctx, params["PolicyArn"]).id, params["TagKeys"])
+
+
+@operation("iam", "ListPolicyTags")
+def list_policy_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = find_policy(ctx, params["PolicyArn"])
+    if info.row is None:
+        return paginate([], params, "Tags")
+    return tags_page(ctx, TAG_TYPE, info.row.id, params)
