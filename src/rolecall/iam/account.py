@@ -1,0 +1,225 @@
+"""Account-wide reads and the account alias: GetAccountSummary,
+GetAccountAuthorizationDetails, Create/List/DeleteAccountAlias."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, func, select
+
+from ..data import managed_policies
+from ..operations import CallContext, operation
+from ..protocol.errors import AWSError, no_such_entity
+from ..store.tables import (
+    AccessKey,
+    Account,
+    Group,
+    InstanceProfile,
+    ManagedPolicy,
+    MFADevice,
+    OIDCProvider,
+    PolicyAttachment,
+    PolicyVersion,
+    Role,
+    SAMLProvider,
+    User,
+)
+from . import quotas
+from .attachments import attached_arns
+from .common import group_arn, paginate
+from .groups import groups_of_user
+from .inline_policies import entity_policies
+from .instance_profiles import instance_profile_shape
+from .policies import PolicyInfo, attachment_counts, boundary_counts, lookup_policy, policy_shape
+from .roles import role_shape
+from .users import user_shape
+
+# Quotas GetAccountSummary reports that rolecall has no other use for.
+_SERVER_CERTIFICATES_QUOTA = 20
+_SIGNING_CERTIFICATES_PER_USER_QUOTA = 2
+_POLICY_VERSIONS_IN_USE_QUOTA = 10000
+
+
+def _count(ctx: CallContext, table: Any, *where: Any) -> int:
+    return ctx.db.scalar(
+        select(func.count()).select_from(table).where(table.account_id == ctx.account_id, *where)
+    )
+
+
+@operation("iam", "GetAccountSummary")
+def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    account = ctx.account_id
+    summary = {
+        "Users": _count(ctx, User),
+        "UsersQuota": quotas.USERS_PER_ACCOUNT,
+        "Groups": _count(ctx, Group),
+        "GroupsQuota": quotas.GROUPS_PER_ACCOUNT,
+        "Roles": _count(ctx, Role),
+        "RolesQuota": quotas.ROLES_PER_ACCOUNT,
+        "Policies": _count(ctx, ManagedPolicy),
+        "PoliciesQuota": quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT,
+        "PolicySizeQuota": quotas.MANAGED_POLICY_SIZE,
+        "PolicyVersionsInUse": _count(ctx, PolicyAttachment),
+        "PolicyVersionsInUseQuota": _POLICY_VERSIONS_IN_USE_QUOTA,
+        "VersionsPerPolicyQuota": quotas.POLICY_VERSIONS,
+        "InstanceProfiles": _count(ctx, InstanceProfile),
+        "InstanceProfilesQuota": quotas.INSTANCE_PROFILES_PER_ACCOUNT,
+        "Providers": _count(ctx, OIDCProvider) + _count(ctx, SAMLProvider),
+        "ServerCertificates": 0,
+        "ServerCertificatesQuota": _SERVER_CERTIFICATES_QUOTA,
+        "MFADevices": _count(ctx, MFADevice),
+        "MFADevicesInUse": _count(ctx, MFADevice, MFADevice.owner_id.is_not(None)),
+        "AccountMFAEnabled": min(1, _count(ctx, MFADevice, MFADevice.owner_id == account)),
+        "AccountAccessKeysPresent": min(1, _count(ctx, AccessKey, AccessKey.user_id.is_(None))),
+        "AccountSigningCertificatesPresent": 0,
+        "AccessKeysPerUserQuota": quotas.ACCESS_KEYS_PER_USER,
+        "SigningCertificatesPerUserQuota": _SIGNING_CERTIFICATES_PER_USER_QUOTA,
+        "GroupsPerUserQuota": quotas.GROUPS_PER_USER,
+        "AttachedPoliciesPerUserQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
+        "AttachedPoliciesPerGroupQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
+        "AttachedPoliciesPerRoleQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
+        "UserPolicySizeQuota": quotas.INLINE_POLICY_SIZE["user"],
+        "GroupPolicySizeQuota": quotas.INLINE_POLICY_SIZE["group"],
+        "RolePolicySizeQuota": quotas.INLINE_POLICY_SIZE["role"],
+        "AssumeRolePolicySizeQuota": quotas.ROLE_TRUST_POLICY_LENGTH,
+        "GlobalEndpointTokenVersion": 1,
+    }
+    return {"SummaryMap": summary}
+
+
+# --- GetAccountAuthorizationDetails -----------------------------------------------------
+
+
+def _attached(ctx: CallContext, entity_type: str, entity_id: str) -> list[dict[str, str]]:
+    out = []
+    for arn in attached_arns(ctx.db, entity_type, entity_id):
+        info = lookup_policy(ctx.db, ctx.account_id, arn)
+        if info is not None:
+            out.append({"PolicyName": info.name, "PolicyArn": arn})
+    return out
+
+
+def _inline(ctx: CallContext, entity_type: str, entity_id: str) -> list[dict[str, str]]:
+    return [{"PolicyName": name, "PolicyDocument": document}
+            for name, _, document in entity_policies(ctx.db, entity_type, entity_id)]
+
+
+def _user_detail(ctx: CallContext, user: User) -> dict[str, Any]:
+    detail = user_shape(ctx, user, with_tags=True)
+    detail.pop("PasswordLastUsed", None)
+    detail["UserPolicyList"] = _inline(ctx, "user", user.id)
+    detail["GroupList"] = [g.name for g in groups_of_user(ctx, user.id)]
+    detail["AttachedManagedPolicies"] = _attached(ctx, "user", user.id)
+    return detail
+
+
+def _group_detail(ctx: CallContext, group: Group) -> dict[str, Any]:
+    return {
+        "Path": group.path, "GroupName": group.name, "GroupId": group.id,
+        "Arn": group_arn(group), "CreateDate": group.created_at,
+        "GroupPolicyList": _inline(ctx, "group", group.id),
+        "AttachedManagedPolicies": _attached(ctx, "group", group.id),
+    }
+
+
+def _role_detail(ctx: CallContext, role: Role) -> dict[str, Any]:
+    detail = role_shape(ctx, role, detail=True)
+    detail.pop("Description", None)
+    detail.pop("MaxSessionDuration", None)
+    profiles = ctx.db.scalars(
+        select(InstanceProfile).where(InstanceProfile.role_id == role.id)
+        .order_by(InstanceProfile.name_lower)
+    )
+    detail["InstanceProfileList"] = [instance_profile_shape(ctx, p, with_tags=False)
+                                     for p in profiles]
+    detail["RolePolicyList"] = _inline(ctx, "role", role.id)
+    detail["AttachedManagedPolicies"] = _attached(ctx, "role", role.id)
+    return detail
+
+
+def _policy_detail(ctx: CallContext, info: PolicyInfo, attachments: dict[str, int],
+                   boundaries: dict[str, int]) -> dict[str, Any]:
+    detail = policy_shape(ctx, info, attachments.get(info.arn, 0), boundaries.get(info.arn, 0))
+    if info.row is None:
+        entry = managed_policies.get(info.arn)
+        assert entry is not None
+        versions = [{"Document": entry.document, "VersionId": entry.default_version_id,
+                     "IsDefaultVersion": True, "CreateDate": entry.updated}]
+    else:
+        if info.row.description:
+            detail["Description"] = info.row.description
+        rows = ctx.db.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == info.row.id))
+        versions = [{"Document": v.document, "VersionId": v.version_id,
+                     "IsDefaultVersion": v.version_id == info.row.default_version,
+                     "CreateDate": v.created_at}
+                    for v in sorted(rows, key=lambda v: int(v.version_id[1:]), reverse=True)]
+    detail["PolicyVersionList"] = versions
+    return detail
+
+
+@operation("iam", "GetAccountAuthorizationDetails")
+def get_account_authorization_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Every user, group, role and managed policy in use, with their policies, paginated."""
+    kinds = set(params.get("Filter") or
+                ["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"])
+    items: list[tuple[str, Any]] = []
+    for kind, table in (("User", User), ("Group", Group), ("Role", Role)):
+        if kind in kinds:
+            rows = ctx.db.scalars(select(table).where(table.account_id == ctx.account_id)
+                                  .order_by(table.name_lower))
+            items += [(kind, r) for r in rows]
+    attachments = attachment_counts(ctx.db, ctx.account_id)
+    boundaries = boundary_counts(ctx.db, ctx.account_id)
+    policies: list[PolicyInfo] = []
+    if "LocalManagedPolicy" in kinds:
+        rows = ctx.db.scalars(select(ManagedPolicy).where(ManagedPolicy.account_id ==
+                                                          ctx.account_id)
+                              .order_by(ManagedPolicy.name_lower))
+        policies += [lookup_policy(ctx.db, ctx.account_id, r.arn) for r in rows]
+    if "AWSManagedPolicy" in kinds:
+        in_use = sorted(arn for arn in set(attachments) | set(boundaries)
+                        if managed_policies.get(arn) is not None)
+        policies += [lookup_policy(ctx.db, ctx.account_id, arn) for arn in in_use]
+    items += [("Policy", p) for p in policies if p is not None]
+
+    page = paginate(items, params, "Items")
+    builders = {
+        "User": ("UserDetailList", lambda r: _user_detail(ctx, r)),
+        "Group": ("GroupDetailList", lambda r: _group_detail(ctx, r)),
+        "Role": ("RoleDetailList", lambda r: _role_detail(ctx, r)),
+        "Policy": ("Policies", lambda p: _policy_detail(ctx, p, attachments, boundaries)),
+    }
+    result: dict[str, Any] = {key: [] for key, _ in builders.values()}
+    for kind, item in page.pop("Items"):
+        key, build = builders[kind]
+        result[key].append(build(item))
+    result.update(page)
+    return result
+
+
+# --- account alias ------------------------------------------------------------------------
+
+
+@operation("iam", "CreateAccountAlias")
+def create_account_alias(ctx: CallContext, params: dict[str, Any]) -> None:
+    """An account has one alias; a new one replaces it. Aliases are unique across accounts."""
+    alias = params["AccountAlias"]
+    if ctx.db.scalar(select(exists().where(Account.alias == alias,
+                                           Account.id != ctx.account_id))):
+        raise AWSError("EntityAlreadyExists", f"The account alias {alias} already exists.")
+    ctx.db.get(Account, ctx.account_id).alias = alias
+
+
+@operation("iam", "ListAccountAliases")
+def list_account_aliases(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    alias = ctx.db.get(Account, ctx.account_id).alias
+    return paginate([alias] if alias else [], params, "AccountAliases")
+
+
+@operation("iam", "DeleteAccountAlias")
+def delete_account_alias(ctx: CallContext, params: dict[str, Any]) -> None:
+    account = ctx.db.get(Account, ctx.account_id)
+    alias = params["AccountAlias"]
+    if account.alias != alias:
+        raise no_such_entity(f"The account alias {alias} cannot be found.")
+    account.alias = None

@@ -1,0 +1,99 @@
+"""Account-wide reads and the account alias, through boto3."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import pytest
+from botocore.exceptions import ClientError
+
+DOC = json.dumps({"Version": "2012-10-17",
+                  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+     "Action": "sts:AssumeRole"}]})
+RDS_READ = "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess"
+
+
+def test_account_summary_counts_entities(iam):
+    before = iam.get_account_summary()["SummaryMap"]
+    assert before["Users"] == 0 and before["UsersQuota"] == 5000
+    assert before["AccountAccessKeysPresent"] == 1  # the root key the account was made with
+    assert before["AttachedPoliciesPerRoleQuota"] == 10 and before["GroupsPerUserQuota"] == 10
+    iam.create_user(UserName="u")
+    iam.create_group(GroupName="g")
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+    arn = iam.create_policy(PolicyName="p", PolicyDocument=DOC)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="r", PolicyArn=arn)
+    iam.attach_user_policy(UserName="u", PolicyArn=RDS_READ)
+    after = iam.get_account_summary()["SummaryMap"]
+    assert (after["Users"], after["Groups"], after["Roles"], after["Policies"]) == (1, 1, 1, 1)
+    assert after["PolicyVersionsInUse"] == 2
+
+
+def test_authorization_details_lists_everything_with_policies(iam, account):
+    iam.create_user(UserName="u")
+    iam.create_group(GroupName="g")
+    iam.add_user_to_group(GroupName="g", UserName="u")
+    iam.put_user_policy(UserName="u", PolicyName="inline", PolicyDocument=DOC)
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+    iam.create_instance_profile(InstanceProfileName="ip")
+    iam.add_role_to_instance_profile(InstanceProfileName="ip", RoleName="r")
+    arn = iam.create_policy(PolicyName="p", PolicyDocument=DOC)["Policy"]["Arn"]
+    iam.attach_group_policy(GroupName="g", PolicyArn=arn)
+    iam.attach_role_policy(RoleName="r", PolicyArn=RDS_READ)
+
+    details = iam.get_account_authorization_details()
+    user = details["UserDetailList"][0]
+    assert user["UserName"] == "u" and user["GroupList"] == ["g"]
+    assert user["UserPolicyList"][0]["PolicyName"] == "inline"
+    assert user["UserPolicyList"][0]["PolicyDocument"] == json.loads(DOC)
+    group = details["GroupDetailList"][0]
+    assert group["AttachedManagedPolicies"] == [{"PolicyName": "p", "PolicyArn": arn}]
+    role = details["RoleDetailList"][0]
+    assert role["InstanceProfileList"][0]["InstanceProfileName"] == "ip"
+    assert role["AttachedManagedPolicies"][0]["PolicyArn"] == RDS_READ
+    assert "RoleLastUsed" in role
+    assert sorted(p["Arn"] for p in details["Policies"]) == sorted([arn, RDS_READ])
+    local = next(p for p in details["Policies"] if p["Arn"] == arn)
+    assert local["PolicyVersionList"][0]["Document"] == json.loads(DOC)
+
+    only_roles = iam.get_account_authorization_details(Filter=["Role"])
+    assert only_roles["UserDetailList"] == [] and only_roles["Policies"] == []
+    assert len(only_roles["RoleDetailList"]) == 1
+    only_aws = iam.get_account_authorization_details(Filter=["AWSManagedPolicy"])
+    assert [p["Arn"] for p in only_aws["Policies"]] == [RDS_READ]
+
+
+def test_authorization_details_paginates(iam):
+    for i in range(3):
+        iam.create_user(UserName=f"u{i}")
+    first = iam.get_account_authorization_details(MaxItems=2)
+    assert first["IsTruncated"] and len(first["UserDetailList"]) == 2
+    rest = iam.get_account_authorization_details(MaxItems=2, Marker=first["Marker"])
+    assert [u["UserName"] for u in rest["UserDetailList"]] == ["u2"]
+
+
+def test_account_alias_create_replace_list_delete(iam, account):
+    alias = f"rc-{secrets.token_hex(6)}"
+    iam.create_account_alias(AccountAlias=alias)
+    assert iam.list_account_aliases()["AccountAliases"] == [alias]
+    iam.create_account_alias(AccountAlias=alias + "-b")  # an account has one alias
+    assert iam.list_account_aliases()["AccountAliases"] == [alias + "-b"]
+    with pytest.raises(ClientError) as err:
+        iam.delete_account_alias(AccountAlias=alias)
+    assert err.value.response["Error"]["Code"] == "NoSuchEntity"
+    iam.delete_account_alias(AccountAlias=alias + "-b")
+    assert iam.list_account_aliases()["AccountAliases"] == []
+
+
+def test_account_alias_is_unique_across_accounts(iam, server):
+    from tests.conftest import new_account
+
+    alias = f"rc-{secrets.token_hex(6)}"
+    iam.create_account_alias(AccountAlias=alias)
+    other = new_account(server).client("iam")
+    with pytest.raises(ClientError) as err:
+        other.create_account_alias(AccountAlias=alias)
+    assert err.value.response["Error"]["Code"] == "EntityAlreadyExists"
