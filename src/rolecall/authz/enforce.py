@@ -1,30 +1,125 @@
 """The authorization step of the request pipeline.
 
-The account root user may do anything in its own account. GetCallerIdentity needs no
-permission (as in AWS). Every other principal is refused until its policies allow the
-call: this module decides, and `access_denied` words the refusal as AWS does.
+Every IAM and STS call is decided by the policy engine for the action and resource AWS
+uses for it, with the request context AWS would build. The account root user may do
+anything in its own account (but may not assume roles); GetCallerIdentity and
+GetSessionToken need no permission. A principal's compiled policies are cached and the
+cache is dropped whenever a call changes IAM state (and at least every second, so
+changes made by other processes are seen promptly).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
+from ..auth.principal import FEDERATED_USER, Principal
 from ..operations import CallContext
+from ..policy import (
+    Decision,
+    MalformedPolicyError,
+    PolicyRef,
+    PolicySet,
+    PolicyType,
+    Request,
+    access_denied_message,
+    evaluate,
+    parse_policy,
+)
 from ..protocol.errors import AWSError
+from ..store.db import Database
+from . import resources
+from .context import request_context
+from .gather import Subject, gather
+from .resources import Entity, EntityLookup, Target
 
 # Calls AWS answers for any authenticated principal, whatever its policies say.
-ALWAYS_ALLOWED = frozenset({("sts", "GetCallerIdentity")})
+ALWAYS_ALLOWED = frozenset({("sts", "GetCallerIdentity"), ("sts", "GetSessionToken")})
+# Calls that also need iam:PassRole on the role they name, and the service it is passed to.
+PASS_ROLE = {("iam", "AddRoleToInstanceProfile"): "ec2.amazonaws.com"}
+CACHE_SECONDS = 1.0
+ROOT_ASSUME_ROLE = "Roles may not be assumed by root accounts."
+INVALID_TOKEN = "The security token included in the request is invalid."
 
 
-def access_denied(principal_arn: str, action: str, resource: str, reason: str) -> AWSError:
+def access_denied(principal_arn: str, action: str, resource: str, decision: Decision) -> AWSError:
     return AWSError(
-        "AccessDenied",
-        f"User: {principal_arn} is not authorized to perform: {action} on resource: "
-        f"{resource} {reason}",
+        "AccessDenied", access_denied_message(principal_arn, action, resource, decision)
     )
 
 
+class _Cache:
+    """Subjects and entities, all dropped together on a state change or after a second."""
+
+    def __init__(self) -> None:
+        self.subjects: dict[tuple, Subject] = {}
+        self.entities: dict[tuple, Entity | None] = {}
+        self._expires = 0.0
+        self._lock = threading.Lock()
+
+    def fresh(self) -> _Cache:
+        now = time.monotonic()
+        if now >= self._expires:
+            self.clear()
+            self._expires = now + CACHE_SECONDS
+        return self
+
+    def clear(self) -> None:
+        with self._lock:
+            self.subjects = {}
+            self.entities = {}
+
+
+class _Reader:
+    """One read transaction, opened only if a cache miss needs the database."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._context: Any = None
+        self._session: Any = None
+
+    def __call__(self):
+        if self._session is None:
+            self._context = self._db.transaction(write=False)
+            self._session = self._context.__enter__()
+        return self._session
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+
+
+def _subject_key(principal: Principal) -> tuple:
+    # A session's policies and tags live in its token: one entry per session.
+    return (principal.arn, principal.access_key_id if principal.session else None)
+
+
 class Authorizer:
+    def __init__(self) -> None:
+        self._cache = _Cache()
+        self._listening: set[int] = set()
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+    def _listen(self, ctx: CallContext) -> None:
+        server = ctx.server
+        if id(server) not in self._listening:
+            self._listening.add(id(server))
+            server.on_state_change(self.invalidate)
+
+    def subject(self, principal: Principal, reader: _Reader) -> Subject:
+        cache = self._cache.fresh()
+        key = _subject_key(principal)
+        found = cache.subjects.get(key)
+        if found is None:
+            found = gather(reader(), principal)
+            if len(cache.subjects) > 10_000:
+                cache.subjects.clear()
+            cache.subjects[key] = found
+        return found
+
     def authorize(
         self,
         ctx: CallContext,
@@ -40,14 +135,81 @@ class Authorizer:
         ``action`` and ``resource`` default to the call's own; ``resource_policy`` is a
         resource-based policy document to evaluate beside the principal's policies (a role's
         trust policy for AssumeRole); ``extra_context`` adds condition keys the handler
-        established (e.g. aws:MultiFactorAuthPresent after checking an MFA code).
+        established (e.g. sts:ExternalId, sts:RoleSessionName).
         """
-        if (ctx.service, ctx.operation) in ALWAYS_ALLOWED or ctx.principal.is_root:
+        if (ctx.service, ctx.operation) in ALWAYS_ALLOWED and action is None:
             return
+        self._listen(ctx)
+        principal = ctx.principal
         action = action or f"{ctx.service}:{ctx.operation}"
-        raise access_denied(
-            ctx.principal.arn,
+        _check_credential_kind(ctx, principal)
+        if principal.is_root and action.lower() == "sts:assumerole":
+            raise AWSError("AccessDenied", ROOT_ASSUME_ROLE)
+        if principal.is_root and resource_policy is None:
+            return
+        reader = _Reader(ctx.server.db)
+        try:
+            lookup = EntityLookup(reader, self._cache.fresh().entities)
+            if resource is None:
+                target = resources.target(ctx.service, ctx.operation, params, principal, lookup)
+            else:
+                target = resources.by_arn(resource, principal.account_id, lookup)
+            subject = self.subject(principal, reader)
+            self._decide(ctx, params, subject, action, target, resource_policy, extra_context)
+            passed_to = PASS_ROLE.get((ctx.service, ctx.operation))
+            if passed_to is not None and "RoleName" in params and not principal.is_root:
+                role = lookup.role(principal.account_id, params["RoleName"])
+                if role is not None:
+                    self._decide(ctx, params, subject, "iam:PassRole", Target(role.arn, role),
+                                 None, {"iam:PassedToService": passed_to})
+        finally:
+            reader.close()
+
+    def _decide(
+        self,
+        ctx: CallContext,
+        params: dict[str, Any],
+        subject: Subject,
+        action: str,
+        target: Target,
+        resource_policy: str | None,
+        extra_context: dict[str, Any] | None,
+    ) -> None:
+        policies = subject.policies
+        if resource_policy is not None:
+            policies = with_resource_policy(policies, resource_policy)
+        request = Request(
+            subject.principal,
             action,
-            "*",
-            f"because no identity-based policy allows the {action} action",
+            target.resource,
+            context=request_context(ctx, params, target, extra_context),
         )
+        decision = evaluate(request, policies)
+        if not decision.allowed:
+            raise access_denied(ctx.principal.arn, action, target.resource, decision)
+
+
+def with_resource_policy(policies: PolicySet, text: str) -> PolicySet:
+    """The same policies with a resource-based (trust) policy beside them."""
+    try:
+        trust = parse_policy(text, PolicyType.TRUST)
+    except MalformedPolicyError:
+        trust = None
+    return PolicySet(
+        identity=policies.identity,
+        boundary=policies.boundary,
+        session=policies.session,
+        resource=None if trust is None else PolicyRef("TrustPolicy", "resource", trust),
+    )
+
+
+def _check_credential_kind(ctx: CallContext, principal: Principal) -> None:
+    """IAM refuses GetSessionToken credentials without MFA and federated-user credentials."""
+    claims = principal.session
+    if ctx.service != "iam" or claims is None:
+        return
+    no_mfa_session = (
+        claims.kind in ("user-session", "root-session") and not claims.mfa_authenticated
+    )
+    if no_mfa_session or principal.type == FEDERATED_USER:
+        raise AWSError("InvalidClientTokenId", INVALID_TOKEN)
