@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from ..protocol.errors import AWSError
 
@@ -210,8 +210,9 @@ def canonical_uri(raw_path: str) -> str:
 
 
 def canonical_query(pairs: list[tuple[str, str]], *, skip_signature: bool) -> str:
+    """``pairs`` are decoded query parameters; each name and value is encoded as AWS does."""
     encoded = sorted(
-        (quote(unquote(k), safe="-_.~"), quote(unquote(v), safe="-_.~"))
+        (quote(k, safe="-_.~"), quote(v, safe="-_.~"))
         for k, v in pairs
         if not (skip_signature and k == "X-Amz-Signature")
     )
