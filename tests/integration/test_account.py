@@ -1,4 +1,4 @@
-"""Account-wide reads and the account alias, through boto3."""
+"""Account-wide reads, the account alias and login profiles, through boto3."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
      "Action": "sts:AssumeRole"}]})
 RDS_READ = "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess"
+
+
+def _error(err: pytest.ExceptionInfo) -> tuple[str, str, int]:
+    r = err.value.response
+    return r["Error"]["Code"], r["Error"]["Message"], r["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_account_summary_counts_entities(iam):
@@ -97,3 +102,33 @@ def test_account_alias_is_unique_across_accounts(iam, server):
     with pytest.raises(ClientError) as err:
         other.create_account_alias(AccountAlias=alias)
     assert err.value.response["Error"]["Code"] == "EntityAlreadyExists"
+
+
+def test_login_profile_lifecycle(iam):
+    iam.create_user(UserName="u")
+    created = iam.create_login_profile(UserName="u", Password="Passw0rd!x",
+                                       PasswordResetRequired=True)["LoginProfile"]
+    assert created["UserName"] == "u" and created["PasswordResetRequired"] is True
+    with pytest.raises(ClientError) as err:
+        iam.create_login_profile(UserName="u", Password="Passw0rd!x")
+    assert _error(err) == ("EntityAlreadyExists", "Login Profile for user u already exists.", 409)
+    iam.update_login_profile(UserName="u", PasswordResetRequired=False)
+    assert iam.get_login_profile(UserName="u")["LoginProfile"]["PasswordResetRequired"] is False
+    with pytest.raises(ClientError) as err:
+        iam.delete_user(UserName="u")
+    assert _error(err)[1] == "Cannot delete entity, must delete login profile first."
+    iam.delete_login_profile(UserName="u")
+    with pytest.raises(ClientError) as err:
+        iam.get_login_profile(UserName="u")
+    assert _error(err) == ("NoSuchEntity", "Login Profile for User u cannot be found.", 404)
+
+
+def test_weak_password_violates_default_password_policy(iam):
+    iam.create_user(UserName="u")
+    for weak in ("Sh0rt!", "alllowercase1"):
+        with pytest.raises(ClientError) as err:
+            iam.create_login_profile(UserName="u", Password=weak)
+        assert _error(err)[:2] == ("PasswordPolicyViolation",
+                                   "Password does not conform to the account password policy.")
+    with pytest.raises(ClientError):
+        iam.get_login_profile(UserName="u")
