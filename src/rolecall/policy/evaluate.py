@@ -245,6 +245,8 @@ def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) ->
         trust = resource is not None and policies.resource.policy.kind is PolicyType.TRUST  # type: ignore[union-attr]
         if root or (DIRECT in grants and not trust):
             return ALLOWED, allows, None
+        if trust and not grants:  # a role's trust policy must always name the caller
+            return IMPLICIT_DENY, allows, _IMPLICIT_BY[RESOURCE]
         # A grant to the account delegates to the account's identity-based policies.
         identity_ok = bool(layers[IDENTITY].allows) or bool(grants - {ACCOUNT})
     else:
