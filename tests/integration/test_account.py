@@ -132,3 +132,30 @@ def test_weak_password_violates_default_password_policy(iam):
                                    "Password does not conform to the account password policy.")
     with pytest.raises(ClientError):
         iam.get_login_profile(UserName="u")
+
+
+def test_account_password_policy_lifecycle_and_enforcement(iam, account):
+    with pytest.raises(ClientError) as err:
+        iam.get_account_password_policy()
+    assert _error(err) == (
+        "NoSuchEntity",
+        f"The Password Policy with domain name {account.account_id} cannot be found.", 404)
+    iam.update_account_password_policy(MinimumPasswordLength=12, RequireSymbols=True,
+                                       MaxPasswordAge=90, PasswordReusePrevention=5)
+    policy = iam.get_account_password_policy()["PasswordPolicy"]
+    assert policy["MinimumPasswordLength"] == 12 and policy["RequireSymbols"] is True
+    assert policy["RequireNumbers"] is False and policy["ExpirePasswords"] is True
+    assert policy["MaxPasswordAge"] == 90 and policy["PasswordReusePrevention"] == 5
+    iam.create_user(UserName="u")
+    with pytest.raises(ClientError) as err:
+        iam.create_login_profile(UserName="u", Password="Passw0rdPassw0rd")  # no symbol
+    assert _error(err)[0] == "PasswordPolicyViolation"
+    iam.create_login_profile(UserName="u", Password="all-lowercase-ok!")
+    iam.update_account_password_policy()  # every parameter back to its default
+    policy = iam.get_account_password_policy()["PasswordPolicy"]
+    assert policy["MinimumPasswordLength"] == 6 and policy["ExpirePasswords"] is False
+    assert "MaxPasswordAge" not in policy
+    iam.delete_account_password_policy()
+    with pytest.raises(ClientError) as err:
+        iam.delete_account_password_policy()
+    assert _error(err)[0] == "NoSuchEntity"

@@ -1,5 +1,5 @@
-"""Account-wide reads and the account alias: GetAccountSummary,
-GetAccountAuthorizationDetails, Create/List/DeleteAccountAlias."""
+"""Account-wide reads and settings: GetAccountSummary, GetAccountAuthorizationDetails,
+Create/List/DeleteAccountAlias and Get/Update/DeleteAccountPasswordPolicy."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..protocol.errors import AWSError, no_such_entity
 from ..store.tables import (
     AccessKey,
     Account,
+    AccountPasswordPolicy,
     Group,
     InstanceProfile,
     ManagedPolicy,
@@ -223,3 +224,58 @@ def delete_account_alias(ctx: CallContext, params: dict[str, Any]) -> None:
     if account.alias != alias:
         raise no_such_entity(f"The account alias {alias} cannot be found.")
     account.alias = None
+
+
+# --- password policy ----------------------------------------------------------------------
+
+
+def _password_policy(ctx: CallContext) -> AccountPasswordPolicy:
+    policy = ctx.db.get(AccountPasswordPolicy, ctx.account_id)
+    if policy is None:
+        raise no_such_entity(
+            f"The Password Policy with domain name {ctx.account_id} cannot be found.")
+    return policy
+
+
+@operation("iam", "UpdateAccountPasswordPolicy")
+def update_account_password_policy(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Replace the policy: a parameter left out takes its default value, as IAM documents."""
+    policy = ctx.db.get(AccountPasswordPolicy, ctx.account_id)
+    if policy is None:
+        policy = AccountPasswordPolicy(account_id=ctx.account_id)
+        ctx.db.add(policy)
+    policy.minimum_password_length = params.get("MinimumPasswordLength") or 6
+    policy.require_symbols = bool(params.get("RequireSymbols"))
+    policy.require_numbers = bool(params.get("RequireNumbers"))
+    policy.require_uppercase = bool(params.get("RequireUppercaseCharacters"))
+    policy.require_lowercase = bool(params.get("RequireLowercaseCharacters"))
+    policy.allow_users_to_change = bool(params.get("AllowUsersToChangePassword"))
+    policy.max_password_age = params.get("MaxPasswordAge")
+    policy.password_reuse_prevention = params.get("PasswordReusePrevention")
+    policy.hard_expiry = params.get("HardExpiry")
+
+
+@operation("iam", "GetAccountPasswordPolicy")
+def get_account_password_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _password_policy(ctx)
+    shape: dict[str, Any] = {
+        "MinimumPasswordLength": policy.minimum_password_length,
+        "RequireSymbols": policy.require_symbols,
+        "RequireNumbers": policy.require_numbers,
+        "RequireUppercaseCharacters": policy.require_uppercase,
+        "RequireLowercaseCharacters": policy.require_lowercase,
+        "AllowUsersToChangePassword": policy.allow_users_to_change,
+        "ExpirePasswords": bool(policy.max_password_age),
+    }
+    if policy.max_password_age:
+        shape["MaxPasswordAge"] = policy.max_password_age
+    if policy.password_reuse_prevention:
+        shape["PasswordReusePrevention"] = policy.password_reuse_prevention
+    if policy.hard_expiry is not None:
+        shape["HardExpiry"] = policy.hard_expiry
+    return {"PasswordPolicy": shape}
+
+
+@operation("iam", "DeleteAccountPasswordPolicy")
+def delete_account_password_policy(ctx: CallContext, params: dict[str, Any]) -> None:
+    ctx.db.delete(_password_policy(ctx))

@@ -15,11 +15,12 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ..operations import CallContext, operation
 from ..protocol.errors import AWSError, no_such_entity
-from ..store.tables import LoginProfile
+from ..store.tables import AccountPasswordPolicy, LoginProfile
 from .common import find_user
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-_SYMBOLS = set("!@#$%^&*()_+-=[]{}|'")
+# The non-alphanumeric characters password policies count as symbols.
+SYMBOLS = set("!@#$%^&*()_+-=[]{}|'")
 
 
 def hash_password(password: str) -> str:
@@ -30,14 +31,22 @@ def hash_password(password: str) -> str:
                      base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
 
 
-def _check_password(password: str) -> None:
-    kinds = (
-        any(c.isupper() for c in password),
-        any(c.islower() for c in password),
-        any(c.isdigit() for c in password),
-        any(c in _SYMBOLS for c in password),
-    )
-    if len(password) < 8 or sum(kinds) < 3:
+def check_password(ctx: CallContext, password: str) -> None:
+    """Refuse a password the account's password policy (or IAM's default one) forbids."""
+    policy = ctx.db.get(AccountPasswordPolicy, ctx.account_id)
+    upper = any(c.isupper() for c in password)
+    lower = any(c.islower() for c in password)
+    digit = any(c.isdigit() for c in password)
+    symbol = any(c in SYMBOLS for c in password)
+    if policy is None:
+        ok = len(password) >= 8 and sum((upper, lower, digit, symbol)) >= 3
+    else:
+        ok = (len(password) >= policy.minimum_password_length
+              and (upper or not policy.require_uppercase)
+              and (lower or not policy.require_lowercase)
+              and (digit or not policy.require_numbers)
+              and (symbol or not policy.require_symbols))
+    if not ok:
         raise AWSError("PasswordPolicyViolation",
                        "Password does not conform to the account password policy.")
 
@@ -62,7 +71,7 @@ def create_login_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     user = find_user(ctx, params["UserName"])
     if ctx.db.get(LoginProfile, user.id) is not None:
         raise AWSError("EntityAlreadyExists", f"Login Profile for user {user.name} already exists.")
-    _check_password(params["Password"])
+    check_password(ctx, params["Password"])
     profile = LoginProfile(user_id=user.id, password_hash=hash_password(params["Password"]),
                            password_reset_required=bool(params.get("PasswordResetRequired")),
                            created_at=ctx.now)
@@ -84,7 +93,7 @@ def update_login_profile(ctx: CallContext, params: dict[str, Any]) -> None:
     user = find_user(ctx, params["UserName"])
     profile = _profile(ctx, user.id, user.name)
     if params.get("Password") is not None:
-        _check_password(params["Password"])
+        check_password(ctx, params["Password"])
         profile.password_hash = hash_password(params["Password"])
     if params.get("PasswordResetRequired") is not None:
         profile.password_reset_required = params["PasswordResetRequired"]

@@ -49,6 +49,24 @@ class Account(Base):
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class AccountPasswordPolicy(Base):
+    """An account's custom password policy; without a row IAM's default policy applies."""
+
+    __tablename__ = "account_password_policies"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    minimum_password_length: Mapped[int] = mapped_column(Integer, default=6)
+    require_symbols: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_numbers: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_uppercase: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_lowercase: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_users_to_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_password_age: Mapped[int | None] = mapped_column(Integer)
+    password_reuse_prevention: Mapped[int | None] = mapped_column(Integer)
+    hard_expiry: Mapped[bool | None] = mapped_column(Boolean)
+
+
 class AccessKey(Base):
     __tablename__ = "access_keys"
     id: Mapped[str] = mapped_column(String(128), primary_key=True)  # the AccessKeyId

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 15:24:23.814444
+Create Date: 2026-11-22 15:35:46.827391
 """
 
 import sqlalchemy as sa
@@ -41,6 +41,20 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('value', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('name')
+    )
+    op.create_table('account_password_policies',
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('minimum_password_length', sa.Integer(), nullable=False),
+    sa.Column('require_symbols', sa.Boolean(), nullable=False),
+    sa.Column('require_numbers', sa.Boolean(), nullable=False),
+    sa.Column('require_uppercase', sa.Boolean(), nullable=False),
+    sa.Column('require_lowercase', sa.Boolean(), nullable=False),
+    sa.Column('allow_users_to_change', sa.Boolean(), nullable=False),
+    sa.Column('max_password_age', sa.Integer(), nullable=True),
+    sa.Column('password_reuse_prevention', sa.Integer(), nullable=True),
+    sa.Column('hard_expiry', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id')
     )
     op.create_table('groups',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -344,6 +358,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_groups_account_id'))
 
     op.drop_table('groups')
+    op.drop_table('account_password_policies')
     op.drop_table('server_secrets')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_event_time'))
