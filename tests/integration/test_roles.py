@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from botocore.exceptions import ClientError
+from sqlalchemy import update
+
+from rolecall.store.db import Database
+from rolecall.store.tables import Role
 
 TRUST = json.dumps({
     "Version": "2012-10-17",
@@ -225,3 +230,20 @@ def test_refused_create_leaves_nothing_behind(iam):
     with pytest.raises(ClientError) as err:
         iam.get_role(RoleName="r")
     assert error_of(err)[0] == "NoSuchEntity"
+
+
+def test_get_role_shows_when_and_where_the_role_was_last_used(iam, account, server):
+    iam.create_role(RoleName="used", AssumeRolePolicyDocument=TRUST)
+    when = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
+    db = Database(server.db_url)
+    try:
+        with db.transaction() as session:
+            session.execute(update(Role).where(Role.account_id == account.account_id,
+                                               Role.name_lower == "used")
+                            .values(last_used_at=when, last_used_region="eu-west-1"))
+    finally:
+        db.dispose()
+    last_used = iam.get_role(RoleName="used")["Role"]["RoleLastUsed"]
+    assert last_used == {"LastUsedDate": when, "Region": "eu-west-1"}
+    listed = iam.list_roles()["Roles"]
+    assert "RoleLastUsed" not in listed[0]
