@@ -101,5 +101,35 @@ def audit(db_url: str | None, limit: int, account_id: str | None, as_json: bool)
         render_table(records, sys.stdout)
 
 
+@main.command()
+@DB_OPTION
+@click.option("--principal", "principal_arn", required=True,
+              help="ARN of a user, role, assumed-role session or account root.")
+@click.option("--action", required=True, help="e.g. iam:CreateUser or s3:GetObject")
+@click.option("--resource", default="*", show_default=True)
+@click.option("--context", "context_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A condition key value; repeat a key for a list of values.")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(db_url: str | None, principal_arn: str, action: str, resource: str,
+            context_pairs: tuple[str, ...], as_json: bool) -> None:
+    """Explain whether PRINCIPAL may perform ACTION on RESOURCE, policy by policy."""
+    from . import explain as explaining
+
+    db = Database(db_url)
+    db.migrate()
+    try:
+        context = explaining.parse_context(list(context_pairs))
+        decision = explaining.decide(db, principal_arn, action, resource, context)
+    except explaining.ExplainError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    report = explaining.as_json(decision)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        explaining.render(report, sys.stdout)
+
+
 if __name__ == "__main__":
     main()
