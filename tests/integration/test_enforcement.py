@@ -227,3 +227,78 @@ def test_add_role_to_instance_profile_needs_pass_role(account, iam):
 def test_root_user_is_not_limited_by_policies(iam):
     iam.create_user(UserName="someone")
     assert iam.list_users()["Users"]
+
+
+def trust(principal: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}]})
+
+
+def test_trust_policy_naming_the_user_needs_no_identity_policy(account, iam):
+    bob_sts = user_client(account, iam, "bob", "sts")
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust(
+        f"arn:aws:iam::{account.account_id}:user/bob"))
+    role_arn = f"arn:aws:iam::{account.account_id}:role/r"
+    assert bob_sts.assume_role(RoleArn=role_arn, RoleSessionName="s1")["Credentials"]
+
+
+def test_boundary_must_allow_assume_role_even_when_trust_names_the_user(account, iam):
+    boundary = iam.create_policy(PolicyName="b", PolicyDocument=allow("s3:*"))["Policy"]["Arn"]
+    bob_sts = user_client(account, iam, "bob", "sts", PermissionsBoundary=boundary)
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust(
+        f"arn:aws:iam::{account.account_id}:user/bob"))
+    role_arn = f"arn:aws:iam::{account.account_id}:role/r"
+    response = error_of(bob_sts.assume_role, RoleArn=role_arn, RoleSessionName="s1")
+    assert response["Error"]["Message"].startswith(
+        f"User: arn:aws:iam::{account.account_id}:user/bob is not authorized to perform: "
+        f"sts:AssumeRole on resource: {role_arn}")
+    iam.create_policy_version(PolicyArn=boundary, SetAsDefault=True,
+                              PolicyDocument=allow("s3:*", "sts:AssumeRole"))
+    assert bob_sts.assume_role(RoleArn=role_arn, RoleSessionName="s1")["Credentials"]
+
+
+def test_trust_policy_naming_the_account_needs_an_identity_policy(account, iam):
+    bob_sts = user_client(account, iam, "bob", "sts")
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust(account.account_id))
+    role_arn = f"arn:aws:iam::{account.account_id}:role/r"
+    error_of(bob_sts.assume_role, RoleArn=role_arn, RoleSessionName="s1")
+    iam.put_user_policy(UserName="bob", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
+    assert bob_sts.assume_role(RoleArn=role_arn, RoleSessionName="s1")["Credentials"]
+
+
+def test_root_may_not_assume_roles(account, iam, sts):
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust(account.account_id))
+    response = error_of(sts.assume_role,
+                        RoleArn=f"arn:aws:iam::{account.account_id}:role/r",
+                        RoleSessionName="s1")
+    assert response["Error"] == {"Type": "Sender", "Code": "AccessDenied",
+                                 "Message": "Roles may not be assumed by root accounts."}
+
+
+def test_role_session_has_the_roles_permissions_and_session_policy_limits(account, iam):
+    bob_sts = user_client(account, iam, "bob", "sts")
+    iam.create_role(RoleName="reader", AssumeRolePolicyDocument=trust(
+        f"arn:aws:iam::{account.account_id}:user/bob"))
+    iam.attach_role_policy(RoleName="reader",
+                           PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    role_arn = f"arn:aws:iam::{account.account_id}:role/reader"
+
+    def session_client(**extra):
+        creds = bob_sts.assume_role(RoleArn=role_arn, RoleSessionName="s1",
+                                    **extra)["Credentials"]
+        return account.client("iam", access_key_id=creds["AccessKeyId"],
+                              secret_access_key=creds["SecretAccessKey"],
+                              session_token=creds["SessionToken"])
+
+    session = session_client()
+    assert session.list_roles()["Roles"][0]["RoleName"] == "reader"
+    response = error_of(session.create_user, UserName="x")
+    assert response["Error"]["Message"] == (
+        f"User: arn:aws:sts::{account.account_id}:assumed-role/reader/s1 is not authorized to "
+        f"perform: iam:CreateUser on resource: arn:aws:iam::{account.account_id}:user/x "
+        "because no identity-based policy allows the iam:CreateUser action")
+    limited = session_client(Policy=allow("iam:ListUsers"))
+    assert limited.list_users()["Users"]
+    response = error_of(limited.list_roles)
+    assert response["Error"]["Message"].endswith(
+        "because no session policy allows the iam:ListRoles action")
