@@ -1,11 +1,14 @@
 """AWS's policy evaluation logic for one account's principal and one resource.
 
-Order, as the IAM User Guide's flowchart has it: any explicit Deny in any applicable policy
-wins; then a same-account resource-based policy that names the caller's own ARN (IAM user,
-role session or federated-user session) allows on its own; otherwise the identity side
-(identity-based policies, or a resource-based policy naming the role/account-wide wildcard)
-must allow, and so must every permissions boundary and session policy present. Across
-accounts both the identity side and the resource-based policy must allow.
+Order, as the IAM User Guide's "Policy evaluation logic" pages have it: any explicit Deny in
+any applicable policy wins; then, in the same account, a resource-based policy that grants
+the caller's own ARN (IAM user, role session, federated-user session) or every principal
+("*") allows on its own; a grant to the role or IAM user behind a session satisfies the
+identity side but stays limited by permissions boundaries and session policies; a grant to
+the account delegates to identity-based policies. A role trust policy is the exception: it
+must itself allow, and the caller's boundary still applies. Across accounts both the
+identity side and the resource-based policy must allow. A federated-user session created
+without a session policy has no permissions.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from rolecall.policy.conditions import ClauseResult
 from rolecall.policy.document import Policy, Statement
 from rolecall.policy.jsontext import Position
-from rolecall.policy.principals import ACCOUNT, DIRECT
+from rolecall.policy.principals import ACCOUNT, DIRECT, WILDCARD
 from rolecall.policy.request import NON_IAM_TYPES, Context, Request, account_of_arn
 from rolecall.policy.validate import PolicyType
 
@@ -169,12 +172,20 @@ class _Layer:
         self.resource_grants: set[str] = set()
 
 
-def _principal_match(statement: Statement, request: Request) -> tuple[bool, str | None]:
-    """(applies, how the caller was named) for the Principal/NotPrincipal element."""
+def _principal_match(
+    statement: Statement, request: Request, bounded: bool = False
+) -> tuple[bool, str | None]:
+    """(applies, how the caller was named) for the Principal/NotPrincipal element.
+
+    A Deny with NotPrincipal applies to every caller that has a permissions boundary,
+    whatever the element lists (Permissions boundaries page, "Important" note).
+    """
     matcher = statement.principal
     if matcher is None:
         return True, None
     if statement.not_principal:
+        if bounded and not statement.allow:
+            return True, None
         return not matcher.excludes(request.principal), None
     how = matcher.match(request.principal)
     return how is not None, how
@@ -187,11 +198,12 @@ def _scan(
     layers = {name: _Layer() for name, _ in policies.layers() if iam or name == RESOURCE}
     lookup = context.get
     resource = request.resource
+    bounded = policies.boundary is not None
     for layer_name, statement, matched in policies.plan(request.action.lower()):
         layer = layers.get(layer_name)
         if layer is None or not statement.applies_to_resource(resource, lookup):
             continue
-        applies, how = _principal_match(statement, request)
+        applies, how = _principal_match(statement, request, bounded)
         if not applies:
             continue
         if statement.condition is not None and not statement.condition.evaluate(context, missing):
@@ -211,6 +223,8 @@ def _resource_account(request: Request) -> str:
 _EXPLICIT_BY = {name: DeniedBy(name, True) for name in LAYERS}
 _IMPLICIT_BY = {name: DeniedBy(name, False) for name in LAYERS}
 Outcome = tuple[str, list[MatchedStatement], DeniedBy | None]
+# Same-account grants that no implicit deny elsewhere limits: the caller's own ARN, or "*".
+_UNLIMITED = frozenset({DIRECT, WILDCARD})
 
 
 def evaluate(request: Request, policies: PolicySet) -> Decision:
@@ -241,14 +255,17 @@ def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) ->
 
     root = caller.type == "Account"
     same_account = _resource_account(request) == caller.account
+    trust = resource is not None and policies.resource.policy.kind is PolicyType.TRUST  # type: ignore[union-attr]
     if same_account:
-        trust = resource is not None and policies.resource.policy.kind is PolicyType.TRUST  # type: ignore[union-attr]
-        if root or (DIRECT in grants and not trust):
+        if root and not trust:
             return ALLOWED, allows, None
-        if trust and not grants:  # a role's trust policy must always name the caller
+        if trust and not grants:
+            # A role trust policy must itself allow; identity-based policies cannot.
             return IMPLICIT_DENY, allows, _IMPLICIT_BY[RESOURCE]
+        if not trust and grants & _UNLIMITED:
+            return ALLOWED, allows, None
         # A grant to the account delegates to the account's identity-based policies.
-        identity_ok = bool(layers[IDENTITY].allows) or bool(grants - {ACCOUNT})
+        identity_ok = root or bool(layers[IDENTITY].allows) or bool(grants - {ACCOUNT})
     else:
         identity_ok = root or bool(layers[IDENTITY].allows)
     if not identity_ok:
@@ -256,12 +273,17 @@ def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) ->
     for name in (BOUNDARY, SESSION):
         if name in layers and not layers[name].allows:
             return IMPLICIT_DENY, allows, _IMPLICIT_BY[name]
+    if caller.type == "FederatedUser" and policies.session is None:
+        # GetFederationToken without a session policy grants nothing.
+        return IMPLICIT_DENY, allows, _IMPLICIT_BY[SESSION]
     if not same_account and not grants:
         return IMPLICIT_DENY, allows, _IMPLICIT_BY[RESOURCE]
     return ALLOWED, allows, None
 
 
-def _trace_statement(statement: Statement, request: Request, context: Context) -> StatementTrace:
+def _trace_statement(
+    statement: Statement, request: Request, context: Context, bounded: bool
+) -> StatementTrace:
     failed: str | None = None
     conditions: tuple[ClauseResult, ...] = ()
     action_element = "NotAction" if statement.not_action else "Action"
@@ -269,7 +291,7 @@ def _trace_statement(statement: Statement, request: Request, context: Context) -
         failed = action_element
     elif not statement.applies_to_resource(request.resource, context.get):
         failed = "NotResource" if statement.not_resource else "Resource"
-    elif not _principal_match(statement, request)[0]:
+    elif not _principal_match(statement, request, bounded)[0]:
         failed = "NotPrincipal" if statement.not_principal else "Principal"
     elif statement.condition is not None:
         conditions = tuple(c.explain(context) for c in statement.condition.clauses)
@@ -288,7 +310,10 @@ def trace_policies(request: Request, policies: PolicySet) -> list[PolicyTrace]:
             layer,
             ref.id,
             ref.type,
-            tuple(_trace_statement(s, request, context) for s in ref.policy.statements),
+            tuple(
+                _trace_statement(s, request, context, policies.boundary is not None)
+                for s in ref.policy.statements
+            ),
         )
         for layer, refs in policies.layers()
         for ref in refs

@@ -96,12 +96,20 @@ class PrincipalMatcher:
             yield DIRECT, caller.canonical_user_id.lower() in self.canonical
 
     def match(self, caller: RequestPrincipal) -> str | None:
-        """For Principal: the strongest way the caller is named, or None."""
+        """For Principal: the way of naming the caller that grants the most, or None.
+
+        Own ARN and "*" are not limited by boundaries or session policies in the same
+        account; the role or user behind a session is; the account only delegates.
+        """
         found = [how for how, named in self.identities(caller) if named]
-        for how in (DIRECT, PARENT, ACCOUNT):
+        if DIRECT in found:
+            return DIRECT
+        if self.everyone:
+            return WILDCARD
+        for how in (PARENT, ACCOUNT):
             if how in found:
                 return how
-        return WILDCARD if self.everyone else None
+        return None
 
     def excludes(self, caller: RequestPrincipal) -> bool:
         """For NotPrincipal: true when every identity of the caller is listed."""
