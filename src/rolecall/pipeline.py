@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+
 from . import ids, operations
 from .audit import events
 from .auth import sigv4
@@ -27,6 +29,10 @@ log = logging.getLogger("rolecall")
 UNSIGNED_OPERATIONS = frozenset({("sts", "AssumeRoleWithWebIdentity"),
                                  ("sts", "AssumeRoleWithSAML")})
 DEFAULT_REGION = "us-east-1"
+CONCURRENT_MODIFICATION = (
+    "The request was rejected because multiple requests to change this object were submitted "
+    "simultaneously. Wait a few minutes and submit your request again."
+)
 
 
 @dataclass
@@ -50,6 +56,7 @@ class HttpResponse:
 
 def handle(server: Server, request: HttpRequest) -> HttpResponse:
     request_id = ids.request_id()
+    server.check_for_changes()
     now_ts = server.clock()
     now = dt.datetime.fromtimestamp(now_ts, dt.UTC)
     query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
@@ -106,21 +113,35 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             secure_transport=request.secure,
         )
         ctx.write = spec.write
+        # IAM writes change what policies and credentials mean; STS writes (last-used
+        # times, MFA counters) do not, so they leave every cache in place.
+        iam_change = spec.write and service == "iam"
         try:
             if principal is not None and spec.authorize:
                 server.authorizer.authorize(ctx, params)
             result = spec.handler(ctx, params)
+            if iam_change:
+                server.record_iam_change(ctx.db, ctx.account_id)
         except BaseException as exc:
             ctx.finish(exc)
             raise
         ctx.finish(None)
-        if spec.write:
+        if iam_change:
             server.state_changed()
         body = xml.success(service, model, result, request_id)
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, result, None)
         return HttpResponse(200, body, request_id)
     except AWSError as err:
+        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
+               params, None, err)
+        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+    except (IntegrityError, OperationalError) as exc:
+        # A concurrent call changed the same entity first (a unique name taken, a
+        # serialization failure): nothing was written, and AWS's answer is to retry.
+        log.warning("conflict in %s:%s (request %s): %s", service, operation_name, request_id,
+                    type(exc).__name__)
+        err = AWSError("ConcurrentModification", CONCURRENT_MODIFICATION)
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, None, err)
         return HttpResponse(err.status, xml.error(service, err, request_id), request_id)

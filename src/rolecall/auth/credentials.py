@@ -1,9 +1,8 @@
 """Resolve an access key id (and session token) to its secret and its principal.
 
-Long-term keys are read from the database and cached briefly; temporary keys are read
-from their sealed session token, with no database read. The cache is dropped on every
-local change to IAM state and lives at most ``CACHE_SECONDS`` otherwise, which bounds
-how long another process's change takes to be seen (IAM is eventually consistent too).
+Long-term keys are read from the database and cached; temporary keys are read from their
+sealed session token, with no database read. The cache is dropped whenever IAM state
+changes, in this process or (within half a second) in another one on the same database.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from .keys import ServerKeys
 from .principal import Principal
 from .session_tokens import InvalidToken, unseal
 
-CACHE_SECONDS = 1.0
+CACHE_SECONDS = 60.0
 
 INVALID_TOKEN = "The security token included in the request is invalid."
 INVALID_KEY = "The security token included in the request is invalid."

@@ -66,9 +66,10 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.engine.begin() as connection:
+        # Concurrent migrations of one database queue: on SQLite behind the write lock
+        # (BEGIN IMMEDIATE), on PostgreSQL behind an advisory lock.
+        with self.engine.execution_options(rolecall_write=True).begin() as connection:
             if not self.is_sqlite:
-                # Serialize concurrent migrations of one PostgreSQL database.
                 connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7405733)")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
