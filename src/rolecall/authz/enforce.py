@@ -175,9 +175,12 @@ class Authorizer:
         resource_policy: str | None,
         extra_context: dict[str, Any] | None,
     ) -> None:
-        policies = subject.policies
+        policies: PolicySet | None = subject.policies
         if resource_policy is not None:
-            policies = with_resource_policy(policies, resource_policy)
+            policies = with_resource_policy(subject.policies, resource_policy)
+            if policies is None:
+                raise AWSError("AccessDenied", f"User: {ctx.principal.arn} is not authorized "
+                               f"to perform: {action} on resource: {target.resource}")
         request = Request(
             subject.principal,
             action,
@@ -189,17 +192,18 @@ class Authorizer:
             raise access_denied(ctx.principal.arn, action, target.resource, decision)
 
 
-def with_resource_policy(policies: PolicySet, text: str) -> PolicySet:
-    """The same policies with a resource-based (trust) policy beside them."""
+def with_resource_policy(policies: PolicySet, text: str) -> PolicySet | None:
+    """The same policies with a resource-based (trust) policy beside them; None when the
+    stored document no longer parses, which then grants nothing."""
     try:
         trust = parse_policy(text, PolicyType.TRUST)
     except MalformedPolicyError:
-        trust = None
+        return None
     return PolicySet(
         identity=policies.identity,
         boundary=policies.boundary,
         session=policies.session,
-        resource=None if trust is None else PolicyRef("TrustPolicy", "resource", trust),
+        resource=PolicyRef("TrustPolicy", "resource", trust),
     )
 
 
