@@ -13,7 +13,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from rolecall.policy.matching import compile_pieces
 from rolecall.policy.request import Context
@@ -86,27 +86,65 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+# A decimal number as JSON writes one; Python's float() would also take "inf", "nan", "1_0".
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# The W3C profile of ISO 8601 that the Condition operators page names: YYYY-MM(-DD), then
+# optionally Thh:mm, :ss and fractions, with Z or a +hh:mm/-hh:mm offset.
+_W3C_DATE = re.compile(
+    r"(\d{4})-(\d{2})(?:-(\d{2})"
+    r"(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?)?"
+)
+
+
 def parse_number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
+    """A number, or None when ``text`` is not one (the comparison is then false)."""
+    if not _NUMBER.fullmatch(text):
         return None
-    return number if number == number else None
+    number = float(text)
+    return number if number not in (float("inf"), float("-inf")) else None
+
+
+def _w3c_date(text: str) -> float | None:
+    found = _W3C_DATE.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = found.groups()
+    offset = timedelta(0)
+    if zone and zone != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    moment = datetime(
+        int(year),
+        int(month),
+        int(day or 1),
+        int(hour or 0),
+        int(minute or 0),
+        int(second or 0),
+        int((fraction or "0")[:6].ljust(6, "0")),
+        tzinfo=timezone(offset),
+    )
+    return moment.astimezone(UTC).timestamp()
 
 
 @functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
-    """Epoch seconds from ISO 8601 (offsets honoured, UTC when absent) or a bare epoch."""
+    """Epoch seconds from a W3C ISO 8601 date (UTC when no offset) or a bare epoch number."""
+    text = text.strip()
     number = parse_number(text)
     if number is not None:
         return number
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        found = _w3c_date(text)
+        if found is None:
+            # Other ISO 8601 spellings, such as the basic format 20200101T000000Z.
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            found = moment.timestamp()
+        return found
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
 
 
 def _parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
@@ -219,7 +257,8 @@ def _value_test(family: str, values: Sequence[str], substitute: bool) -> ValueTe
     if family.startswith("date_"):
         return _ordered_test(values, parse_date, family[5:])
     if family == "bool":
-        return _string_test(values, substitute=False, ignore_case=True)
+        # The Condition operators page allows policy variables with Bool.
+        return _string_test(values, substitute, ignore_case=True)
     if family == "binary":
         return _string_test(values, substitute=False, ignore_case=False)
     return _ip_test(values)

@@ -71,7 +71,7 @@ class Context:
 
     def _build(self) -> dict[str, tuple[str, ...]]:
         values = {
-            name.lower(): (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+            str(name).lower(): _context_values(value)
             for name, value in self._request.context.items()
         }
         self._values = values
@@ -86,6 +86,24 @@ class Context:
             value = _principal_value(self._request.principal, key_lower)
             return None if value is None else (value,)
         return found
+
+
+def _context_text(value: object) -> str:
+    """A context value as IAM compares it: JSON booleans as ``true``/``false``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _context_values(value: object) -> tuple[str, ...]:
+    """One value or a list of values; None stands for no value at all."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_context_text(v) for v in value if v is not None)
+    return (_context_text(value),)
 
 
 _PRINCIPAL_KEYS = {
