@@ -74,7 +74,9 @@ def test_identity_policy_rules():
     assert message(statement_doc(**GOOD, Sid="has space")).startswith(
         "Statement IDs (SID) must be alpha-numeric"
     )
-    assert message(statement_doc(**{**GOOD, "Effect": "allow"})) == "Invalid effect: allow"
+    assert message(statement_doc(**{**GOOD, "Effect": "allow"})) == (
+        "The policy failed legacy parsing"
+    )
     for kind in (PolicyType.BOUNDARY, PolicyType.SESSION):
         assert (
             message(statement_doc(**GOOD, Principal="*"), kind)

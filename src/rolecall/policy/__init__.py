@@ -20,7 +20,7 @@ from rolecall.policy.evaluate import (
 from rolecall.policy.explain import explain
 from rolecall.policy.findings import Finding, validate_policy_findings
 from rolecall.policy.jsontext import Position
-from rolecall.policy.messages import access_denied_message
+from rolecall.policy.messages import access_denied_message, denying_policy_arn
 from rolecall.policy.request import Request, RequestPrincipal
 from rolecall.policy.validate import PolicyType
 
@@ -42,6 +42,7 @@ __all__ = [
     "StatementTrace",
     "access_denied_message",
     "context_keys",
+    "denying_policy_arn",
     "evaluate",
     "explain",
     "parse_policy",

@@ -47,6 +47,8 @@ WITHOUT_PRINCIPAL = (PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSIO
 
 NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
 LEGACY = "The policy failed legacy parsing"
+ONE_COLON = "Actions/Condition can contain only one colon."
+WILDCARD_VENDOR = "Action vendors (e.g., aws, ec2, etc.) must not contain wildcards."
 _SID = re.compile(r"[0-9A-Za-z]*")
 _VENDOR = re.compile(r"[A-Za-z0-9-]+")
 _TRUST_ACTION_MESSAGE = "AssumeRole policy may only specify STS AssumeRole actions."
@@ -103,7 +105,8 @@ def _validate_statement(statement: Any, kind: PolicyType) -> None:
     if "Effect" not in statement:
         raise _fail("Missing required field Effect")
     if statement["Effect"] not in ("Allow", "Deny"):
-        raise _fail(f"Invalid effect: {statement['Effect']}")
+        # Observed for "Effect": "allow" (IAM compares the value case-sensitively).
+        raise _fail(LEGACY)
     _validate_principal(statement, kind)
     _validate_actions(statement, kind)
     _validate_resources(statement, kind)
@@ -172,7 +175,11 @@ def _validate_actions(statement: dict[str, Any], kind: PolicyType) -> None:
         vendor, colon, name = action.partition(":")
         if not colon or not vendor or not name:
             raise _fail(NO_VENDOR)
-        if has_wildcard(vendor) or not _VENDOR.fullmatch(vendor):
+        if ":" in name:
+            raise _fail(ONE_COLON)
+        if has_wildcard(vendor):
+            raise _fail(WILDCARD_VENDOR)
+        if not _VENDOR.fullmatch(vendor):
             raise _fail(f"Vendor {vendor} is not valid")
         if kind is PolicyType.TRUST and not _is_trust_action(action):
             raise _fail(_TRUST_ACTION_MESSAGE)
@@ -202,6 +209,8 @@ def _validate_resources(statement: dict[str, Any], kind: PolicyType) -> None:
             raise _fail(f'Resource {resource} must be in ARN format or "*".')
         if not parts[2] or has_wildcard(parts[2]):
             raise _fail("Resource vendor must be fully qualified and cannot contain regexes.")
+        if parts[2] == "iam" and parts[3]:
+            raise _fail(f"IAM resource {resource} cannot contain region information.")
 
 
 def _validate_condition(condition: Any) -> None:
