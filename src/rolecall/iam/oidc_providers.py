@@ -1,0 +1,154 @@
+"""IAM OpenID Connect providers: the issuers whose ID tokens AssumeRoleWithWebIdentity
+accepts for a role, with their client ids (audiences) and certificate thumbprints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..operations import CallContext, operation
+from ..protocol.errors import AWSError, invalid_input, no_such_entity
+from ..store.tables import OIDCProvider
+from . import quotas
+from .common import add_tags, check_tags, drop_all_tags, list_tags, remove_tags, tags_page
+
+TAG_TYPE = "oidc-provider"
+
+
+def provider_arn(account_id: str, url: str) -> str:
+    return f"arn:aws:iam::{account_id}:oidc-provider/{url}"
+
+
+def url_key(url: str) -> str:
+    """How IAM names an issuer: the URL without its scheme (and without a trailing slash)."""
+    return url.removeprefix("https://").rstrip("/")
+
+
+def find_provider(ctx: CallContext, arn: str) -> OIDCProvider:
+    provider = ctx.db.scalar(select(OIDCProvider).where(OIDCProvider.arn == arn,
+                                                        OIDCProvider.account_id ==
+                                                        ctx.account_id))
+    if provider is None:
+        raise no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
+    return provider
+
+
+def _client_ids(provider: OIDCProvider) -> list[str]:
+    return json.loads(provider.client_ids)
+
+
+def _check_thumbprints(thumbprints: list[str]) -> list[str]:
+    if len(thumbprints) > quotas.THUMBPRINTS_PER_OIDC_PROVIDER:
+        raise quotas.exceeded("ThumbprintsPerOpenIdConnectProvider",
+                              quotas.THUMBPRINTS_PER_OIDC_PROVIDER)
+    for value in thumbprints:
+        if any(ch not in "0123456789abcdefABCDEF" for ch in value):
+            raise invalid_input(f"Thumbprint {value} is not a valid SHA-1 hex string.")
+    return [t.lower() for t in thumbprints]
+
+
+@operation("iam", "CreateOpenIDConnectProvider")
+def create_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    url = params["Url"]
+    if not url.startswith("https://") or len(url_key(url)) == 0:
+        raise invalid_input("The URL must start with https://")
+    key = url_key(url)
+    client_ids = list(dict.fromkeys(params.get("ClientIDList") or []))
+    if len(client_ids) > quotas.CLIENT_IDS_PER_OIDC_PROVIDER:
+        raise quotas.exceeded("ClientIdsPerOpenIdConnectProvider",
+                              quotas.CLIENT_IDS_PER_OIDC_PROVIDER)
+    thumbprints = _check_thumbprints(params.get("ThumbprintList") or [])
+    tags = params.get("Tags") or []
+    check_tags(tags)
+    arn = provider_arn(ctx.account_id, key)
+    if ctx.db.get(OIDCProvider, arn) is not None:
+        raise AWSError("EntityAlreadyExists", f"Provider with url {url} already exists.")
+    count = ctx.db.scalar(select(func.count()).select_from(OIDCProvider)
+                          .where(OIDCProvider.account_id == ctx.account_id))
+    if count >= quotas.OIDC_PROVIDERS_PER_ACCOUNT:
+        raise quotas.exceeded("OpenIdConnectProvidersPerAccount",
+                              quotas.OIDC_PROVIDERS_PER_ACCOUNT)
+    ctx.db.add(OIDCProvider(arn=arn, account_id=ctx.account_id, url=key,
+                            client_ids=json.dumps(client_ids),
+                            thumbprints=json.dumps(thumbprints), created_at=ctx.now))
+    ctx.db.flush()
+    add_tags(ctx, TAG_TYPE, arn, tags)
+    result: dict[str, Any] = {"OpenIDConnectProviderArn": arn}
+    if tags:
+        result["Tags"] = list_tags(ctx.db, TAG_TYPE, arn)
+    return result
+
+
+@operation("iam", "GetOpenIDConnectProvider")
+def get_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    result: dict[str, Any] = {
+        "Url": provider.url,
+        "ClientIDList": _client_ids(provider),
+        "ThumbprintList": json.loads(provider.thumbprints),
+        "CreateDate": provider.created_at,
+    }
+    tags = list_tags(ctx.db, TAG_TYPE, provider.arn)
+    if tags:
+        result["Tags"] = tags
+    return result
+
+
+@operation("iam", "ListOpenIDConnectProviders")
+def list_open_id_connect_providers(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    arns = ctx.db.scalars(select(OIDCProvider.arn).where(
+        OIDCProvider.account_id == ctx.account_id).order_by(OIDCProvider.arn))
+    return {"OpenIDConnectProviderList": [{"Arn": arn} for arn in arns]}
+
+
+@operation("iam", "DeleteOpenIDConnectProvider")
+def delete_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) -> None:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    drop_all_tags(ctx, TAG_TYPE, provider.arn)
+    ctx.db.delete(provider)
+
+
+@operation("iam", "AddClientIDToOpenIDConnectProvider")
+def add_client_id(ctx: CallContext, params: dict[str, Any]) -> None:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    ids = _client_ids(provider)
+    if params["ClientID"] in ids:
+        return  # adding an existing client id changes nothing, as in IAM
+    if len(ids) >= quotas.CLIENT_IDS_PER_OIDC_PROVIDER:
+        raise quotas.exceeded("ClientIdsPerOpenIdConnectProvider",
+                              quotas.CLIENT_IDS_PER_OIDC_PROVIDER)
+    provider.client_ids = json.dumps([*ids, params["ClientID"]])
+
+
+@operation("iam", "RemoveClientIDFromOpenIDConnectProvider")
+def remove_client_id(ctx: CallContext, params: dict[str, Any]) -> None:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    provider.client_ids = json.dumps([c for c in _client_ids(provider)
+                                      if c != params["ClientID"]])
+
+
+@operation("iam", "UpdateOpenIDConnectProviderThumbprint")
+def update_thumbprint(ctx: CallContext, params: dict[str, Any]) -> None:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    provider.thumbprints = json.dumps(_check_thumbprints(params["ThumbprintList"]))
+
+
+@operation("iam", "TagOpenIDConnectProvider")
+def tag_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) -> None:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    add_tags(ctx, TAG_TYPE, provider.arn, params["Tags"])
+
+
+@operation("iam", "UntagOpenIDConnectProvider")
+def untag_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) -> None:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    remove_tags(ctx, TAG_TYPE, provider.arn, params["TagKeys"])
+
+
+@operation("iam", "ListOpenIDConnectProviderTags")
+def list_open_id_connect_provider_tags(ctx: CallContext,
+                                       params: dict[str, Any]) -> dict[str, Any]:
+    provider = find_provider(ctx, params["OpenIDConnectProviderArn"])
+    return tags_page(ctx, TAG_TYPE, provider.arn, params)
