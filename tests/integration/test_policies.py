@@ -115,8 +115,9 @@ def test_delete_policy_with_extra_versions_or_attachments_conflicts(iam):
     iam.delete_policy(PolicyArn=arn)
     with pytest.raises(ClientError) as err:
         iam.get_policy(PolicyArn=arn)
-    assert _error(err) == ("NoSuchEntity",
-                           f"Policy {arn} does not exist or is not attachable.", 404)
+    # GetPolicy's wording for a missing policy, as AWS answers it (attaching one is worded
+    # "does not exist or is not attachable" instead).
+    assert _error(err) == ("NoSuchEntity", f"Policy {arn} was not found.", 404)
 
 
 def test_aws_managed_policy_is_readable_and_counts_attachments_per_account(iam):
@@ -218,3 +219,25 @@ def test_list_entities_for_policy_covers_attachments_and_boundaries(iam):
     users = iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="User", PathPrefix="/x/")
     assert [u["UserName"] for u in users["PolicyUsers"]] == ["u2"]
     assert users["PolicyGroups"] == []
+
+
+def test_reads_and_changes_of_a_missing_policy_say_it_was_not_found(iam, account):
+    arn = f"arn:aws:iam::{account.account_id}:policy/ghost"
+    calls = [
+        lambda: iam.delete_policy(PolicyArn=arn),
+        lambda: iam.list_policy_versions(PolicyArn=arn),
+        lambda: iam.create_policy_version(PolicyArn=arn, PolicyDocument=DOC),
+        lambda: iam.list_entities_for_policy(PolicyArn=arn),
+        lambda: iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "k", "Value": "v"}]),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as err:
+            call()
+        assert _error(err) == ("NoSuchEntity", f"Policy {arn} was not found.", 404)
+
+
+def test_policy_arn_that_is_not_an_arn_is_invalid_input(iam):
+    iam.create_user(UserName="u")
+    with pytest.raises(ClientError) as err:
+        iam.attach_user_policy(UserName="u", PolicyArn="not-an-arn-but-long-enough")
+    assert _error(err) == ("InvalidInput", "ARN not-an-arn-but-long-enough is not valid.", 400)

@@ -106,7 +106,7 @@ def _inline(ctx: CallContext, entity_type: str, entity_id: str) -> list[dict[str
 
 
 def _user_detail(ctx: CallContext, user: User) -> dict[str, Any]:
-    detail = user_shape(ctx, user, with_tags=True)
+    detail = user_shape(ctx, user, detail=True)
     detail.pop("PasswordLastUsed", None)
     detail["UserPolicyList"] = _inline(ctx, "user", user.id)
     detail["GroupList"] = [g.name for g in groups_of_user(ctx, user.id)]

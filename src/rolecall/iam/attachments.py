@@ -54,7 +54,7 @@ def entity_policies(db: Session, entity_type: str, entity_id: str) -> list[tuple
 
 
 def _attach(ctx: CallContext, entity_type: str, entity_id: str, arn: str) -> None:
-    find_policy(ctx, arn)
+    find_policy(ctx, arn, attaching=True)
     current = attached_arns(ctx.db, entity_type, entity_id)
     if arn in current:
         return

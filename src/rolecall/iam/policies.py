@@ -82,12 +82,17 @@ def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
     return _info_from_row(row) if row is not None else None
 
 
-def find_policy(ctx: CallContext, arn: str) -> PolicyInfo:
+def find_policy(ctx: CallContext, arn: str, *, attaching: bool = False) -> PolicyInfo:
+    """The policy a call names. IAM words a missing one differently when it is being
+    attached ("does not exist or is not attachable") than for reads and changes ("was not
+    found")."""
     if not arn.startswith("arn:"):
         raise invalid_input(f"ARN {arn} is not valid.")
     info = lookup_policy(ctx.db, ctx.account_id, arn)
     if info is None:
-        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+        if attaching:
+            raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+        raise no_such_entity(f"Policy {arn} was not found.")
     return info
 
 

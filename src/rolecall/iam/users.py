@@ -12,6 +12,7 @@ from ..operations import CallContext, operation
 from ..protocol.errors import AWSError
 from ..store.tables import (
     AccessKey,
+    Account,
     GroupMember,
     InlinePolicy,
     LoginProfile,
@@ -37,7 +38,9 @@ from .common import (
 TAG_TYPE = "user"
 
 
-def user_shape(ctx: CallContext, user: User, *, with_tags: bool = False) -> dict[str, Any]:
+def user_shape(ctx: CallContext, user: User, *, detail: bool = False) -> dict[str, Any]:
+    """A User as IAM returns it. ``detail`` adds what only GetUser-like calls show
+    (PermissionsBoundary, Tags); ListUsers and GetGroup leave them out, as IAM documents."""
     shape: dict[str, Any] = {
         "Path": user.path,
         "UserName": user.name,
@@ -47,9 +50,9 @@ def user_shape(ctx: CallContext, user: User, *, with_tags: bool = False) -> dict
     }
     if user.password_last_used:
         shape["PasswordLastUsed"] = user.password_last_used
-    if user.permissions_boundary:
-        shape["PermissionsBoundary"] = boundary_shape(user.permissions_boundary)
-    if with_tags:
+    if detail:
+        if user.permissions_boundary:
+            shape["PermissionsBoundary"] = boundary_shape(user.permissions_boundary)
         tags = list_tags(ctx.db, TAG_TYPE, user.id)
         if tags:
             shape["Tags"] = tags
@@ -83,7 +86,7 @@ def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.db.add(user)
     ctx.db.flush()
     add_tags(ctx, TAG_TYPE, user.id, tags)
-    return {"User": user_shape(ctx, user, with_tags=True)}
+    return {"User": user_shape(ctx, user, detail=True)}
 
 
 @operation("iam", "GetUser")
@@ -92,15 +95,18 @@ def get_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if name is None:
         p = ctx.principal
         if p.is_root:
-            return {"User": {"UserId": p.account_id, "Arn": p.arn, "Path": "/",
-                             "UserName": p.account_id, "CreateDate": ctx.now}}
+            # The root user has no user name or path: IAM answers its id, ARN and the
+            # account's creation date only.
+            account = ctx.db.get(Account, ctx.account_id)
+            return {"User": {"UserId": p.account_id, "Arn": p.arn,
+                             "CreateDate": account.created_at}}
         if p.user_name is None or p.type != "IAMUser":
             raise AWSError(
                 "ValidationError",
                 "Must specify userName when calling with non-User credentials",
             )
         name = p.user_name
-    return {"User": user_shape(ctx, find_user(ctx, name), with_tags=True)}
+    return {"User": user_shape(ctx, find_user(ctx, name), detail=True)}
 
 
 @operation("iam", "ListUsers")
@@ -138,7 +144,7 @@ def delete_user(ctx: CallContext, params: dict[str, Any]) -> None:
         (select(LoginProfile.user_id).where(LoginProfile.user_id == user.id),
          "must delete login profile first"),
         (select(GroupMember.user_id).where(GroupMember.user_id == user.id),
-         "must remove user from group first"),
+         "must remove users from group first"),
         (select(PolicyAttachment.policy_arn).where(PolicyAttachment.entity_type == "user",
                                                    PolicyAttachment.entity_id == user.id),
          "must detach all policies first"),
