@@ -131,5 +131,88 @@ def explain(db_url: str | None, principal_arn: str, action: str, resource: str,
         explaining.render(report, sys.stdout)
 
 
+@main.command()
+@click.option("--instance-profile", "profile_name", required=True)
+@click.option("--account-id", required=True)
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8081, show_default=True, type=int)
+@click.option("--instance-id", default="i-0123456789abcdef0", show_default=True,
+              help="The instance id (also the role session name EC2 uses).")
+@click.option("--imdsv2-required", is_flag=True, help="Refuse IMDSv1 requests (no token).")
+def imds(profile_name: str, account_id: str, db_url: str | None, host: str, port: int,
+         instance_id: str, imdsv2_required: bool) -> None:
+    """Serve an instance profile's role credentials as the EC2 instance metadata service
+    (for AWS_EC2_METADATA_SERVICE_ENDPOINT and credential_source = Ec2InstanceMetadata)."""
+    from .credential_endpoints import imds as metadata
+    from .credential_endpoints.minting import RoleSessions, instance_profile, instance_profile_role
+
+    db = Database(db_url)
+    db.migrate()
+    profile = instance_profile(db, account_id, profile_name)
+    if profile is None:
+        raise click.ClickException(f"no instance profile {profile_name} in {account_id}")
+    sessions = RoleSessions(db, account_id, "ec2.amazonaws.com", instance_id,
+                            instance_profile_role(account_id, profile_name))
+    service = metadata.MetadataService(
+        sessions, profile_arn=f"arn:aws:iam::{account_id}:instance-profile{profile.path}"
+        f"{profile.name}", profile_id=profile.id, instance_id=instance_id,
+        require_v2=imdsv2_required)
+    httpd = metadata.serve(service, host, port)
+    click.echo(f"instance metadata on http://{host}:{httpd.server_address[1]}", err=True)
+    httpd.serve_forever()
+
+
+@main.command("ecs-credentials")
+@click.option("--role-name", required=True, help="The task role.")
+@click.option("--account-id", required=True)
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8082, show_default=True, type=int)
+@click.option("--path", default="/v2/credentials", show_default=True)
+@click.option("--token", envvar="AWS_CONTAINER_AUTHORIZATION_TOKEN", required=True,
+              help="The Authorization value clients must send.")
+def ecs_credentials(role_name: str, account_id: str, db_url: str | None, host: str, port: int,
+                    path: str, token: str) -> None:
+    """Serve a task role's credentials as the ECS container credentials endpoint (for
+    AWS_CONTAINER_CREDENTIALS_FULL_URI and credential_source = EcsContainer)."""
+    from .credential_endpoints import ecs
+    from .credential_endpoints.minting import RoleSessions, named_role
+
+    db = Database(db_url)
+    db.migrate()
+    sessions = RoleSessions(db, account_id, "ecs-tasks.amazonaws.com", role_name,
+                            named_role(account_id, role_name))
+    httpd = ecs.serve(ecs.ContainerCredentials(sessions, path=path, token=token), host, port)
+    click.echo(f"container credentials on http://{host}:{httpd.server_address[1]}{path}",
+               err=True)
+    httpd.serve_forever()
+
+
+@main.group()
+def oidc() -> None:
+    """OpenID Connect providers."""
+
+
+@oidc.command("import-keys")
+@click.option("--provider-arn", required=True)
+@click.option("--jwks", "jwks_file", required=True, type=click.File("r"),
+              help="The issuer's JSON Web Key Set (the document at its jwks_uri).")
+@DB_OPTION
+def oidc_import_keys(provider_arn: str, jwks_file, db_url: str | None) -> None:
+    """Trust these signing keys for a provider whose issuer the server cannot reach."""
+    from .oidc.imported import import_keys
+
+    db = Database(db_url)
+    db.migrate()
+    try:
+        import_keys(db, provider_arn, jwks_file.read())
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    click.echo(f"imported keys for {provider_arn}", err=True)
+
+
 if __name__ == "__main__":
     main()
