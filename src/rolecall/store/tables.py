@@ -284,3 +284,88 @@ class AuditEvent(Base):
     event_name: Mapped[str] = mapped_column(String(128))
     error_code: Mapped[str | None] = mapped_column(String(128))
     record: Mapped[str] = mapped_column(Text)  # the CloudTrail-format JSON record
+
+
+class SSHPublicKey(Base):
+    """A user's SSH public key (for CodeCommit); the body is kept as uploaded."""
+
+    __tablename__ = "ssh_public_keys"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)  # APKA...
+    account_id: Mapped[str] = _account_fk()
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+    uploaded_at: Mapped[dt.datetime]
+
+
+class SigningCertificate(Base):
+    """An X.509 signing certificate of a user (or of the root user: user_id None)."""
+
+    __tablename__ = "signing_certificates"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    account_id: Mapped[str] = _account_fk()
+    user_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the DER certificate: the same certificate may be uploaded once per account.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+    uploaded_at: Mapped[dt.datetime]
+
+
+class ServerCertificate(Base):
+    """A TLS server certificate; its private key is stored encrypted and never returned."""
+
+    __tablename__ = "server_certificates"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # ASCA...
+    account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(128))
+    name_lower: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    body: Mapped[str] = mapped_column(Text)
+    chain: Mapped[str | None] = mapped_column(Text)
+    private_key_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+
+
+class ServiceSpecificCredential(Base):
+    """A user name and password for one AWS service (CodeCommit, Keyspaces)."""
+
+    __tablename__ = "service_specific_credentials"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)  # ACCA...
+    account_id: Mapped[str] = _account_fk()
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    service_name: Mapped[str] = mapped_column(String(128))
+    service_user_name: Mapped[str] = mapped_column(String(200))
+    password_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+    created_at: Mapped[dt.datetime]
+
+
+class CredentialReport(Base):
+    """An account's latest credential report: the CSV as it was when generated."""
+
+    __tablename__ = "credential_reports"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    generated_at: Mapped[dt.datetime]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SecurityTokenPreference(Base):
+    """SetSecurityTokenServicePreferences: the global STS endpoint's token version."""
+
+    __tablename__ = "security_token_preferences"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    global_endpoint_token_version: Mapped[str] = mapped_column(String(16))

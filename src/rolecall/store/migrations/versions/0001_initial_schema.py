@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 15:35:46.827391
+Create Date: 2026-11-22 15:41:30.856354
 """
 
 import sqlalchemy as sa
@@ -53,6 +53,13 @@ def upgrade() -> None:
     sa.Column('max_password_age', sa.Integer(), nullable=True),
     sa.Column('password_reuse_prevention', sa.Integer(), nullable=True),
     sa.Column('hard_expiry', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id')
+    )
+    op.create_table('credential_reports',
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('generated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account_id')
     )
@@ -184,6 +191,30 @@ def upgrade() -> None:
     with op.batch_alter_table('saml_providers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_saml_providers_account_id'), ['account_id'], unique=False)
 
+    op.create_table('security_token_preferences',
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('global_endpoint_token_version', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id')
+    )
+    op.create_table('server_certificates',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('chain', sa.Text(), nullable=True),
+    sa.Column('private_key_encrypted', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('account_id', 'name_lower')
+    )
+    with op.batch_alter_table('server_certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_server_certificates_account_id'), ['account_id'], unique=False)
+
     op.create_table('service_linked_role_deletions',
     sa.Column('id', sa.String(length=256), nullable=False),
     sa.Column('account_id', sa.String(length=12), nullable=False),
@@ -289,11 +320,75 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['policy_id'], ['managed_policies.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('policy_id', 'version_id')
     )
+    op.create_table('service_specific_credentials',
+    sa.Column('id', sa.String(length=128), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('service_name', sa.String(length=128), nullable=False),
+    sa.Column('service_user_name', sa.String(length=200), nullable=False),
+    sa.Column('password_encrypted', sa.LargeBinary(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('service_specific_credentials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_service_specific_credentials_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_service_specific_credentials_user_id'), ['user_id'], unique=False)
+
+    op.create_table('signing_certificates',
+    sa.Column('id', sa.String(length=128), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('signing_certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signing_certificates_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signing_certificates_user_id'), ['user_id'], unique=False)
+
+    op.create_table('ssh_public_keys',
+    sa.Column('id', sa.String(length=128), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('ssh_public_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ssh_public_keys_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ssh_public_keys_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('ssh_public_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ssh_public_keys_user_id'))
+        batch_op.drop_index(batch_op.f('ix_ssh_public_keys_account_id'))
+
+    op.drop_table('ssh_public_keys')
+    with op.batch_alter_table('signing_certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signing_certificates_user_id'))
+        batch_op.drop_index(batch_op.f('ix_signing_certificates_account_id'))
+
+    op.drop_table('signing_certificates')
+    with op.batch_alter_table('service_specific_credentials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_service_specific_credentials_user_id'))
+        batch_op.drop_index(batch_op.f('ix_service_specific_credentials_account_id'))
+
+    op.drop_table('service_specific_credentials')
     op.drop_table('policy_versions')
     op.drop_table('login_profiles')
     with op.batch_alter_table('instance_profiles', schema=None) as batch_op:
@@ -323,6 +418,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_service_linked_role_deletions_account_id'))
 
     op.drop_table('service_linked_role_deletions')
+    with op.batch_alter_table('server_certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_server_certificates_account_id'))
+
+    op.drop_table('server_certificates')
+    op.drop_table('security_token_preferences')
     with op.batch_alter_table('saml_providers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_saml_providers_account_id'))
 
@@ -358,6 +458,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_groups_account_id'))
 
     op.drop_table('groups')
+    op.drop_table('credential_reports')
     op.drop_table('account_password_policies')
     op.drop_table('server_secrets')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
