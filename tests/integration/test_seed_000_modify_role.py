@@ -166,3 +166,58 @@ def test_permissions_boundary_is_viewed_and_changed(aws, role, account, tmp_path
            "--permissions-boundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"))
     boundary = ok(aws("iam", "get-role", "--role-name", role))["Role"]["PermissionsBoundary"]
     assert boundary["PermissionsBoundaryArn"] == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def test_customer_managed_policy_as_boundary_is_set_counted_and_removed(aws, role, iam, tmp_path):
+    document = tmp_path / "boundary.json"
+    document.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    arn = ok(aws("iam", "create-policy", "--policy-name", "RoleBoundary",
+                 "--policy-document", f"file://{document}"))["Policy"]["Arn"]
+    assert ok(aws("iam", "put-role-permissions-boundary", "--role-name", role,
+                  "--permissions-boundary", arn)) is None
+    assert ok(aws("iam", "get-role", "--role-name", role))["Role"]["PermissionsBoundary"] == {
+        "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
+    policy = ok(aws("iam", "get-policy", "--policy-arn", arn))["Policy"]
+    assert policy["PermissionsBoundaryUsageCount"] == 1 and policy["AttachmentCount"] == 0
+    entities = ok(aws("iam", "list-entities-for-policy", "--policy-arn", arn,
+                      "--policy-usage-filter", "PermissionsBoundary"))
+    assert [r["RoleName"] for r in entities["PolicyRoles"]] == [role]
+    deleted = aws("iam", "delete-policy", "--policy-arn", arn)
+    assert "(DeleteConflict)" in deleted.stderr
+    assert "Cannot delete a policy attached to entities." in deleted.stderr
+    assert ok(aws("iam", "delete-role-permissions-boundary", "--role-name", role)) is None
+    assert "PermissionsBoundary" not in ok(aws("iam", "get-role", "--role-name", role))["Role"]
+    assert ok(aws("iam", "get-policy", "--policy-arn", arn))["Policy"][
+        "PermissionsBoundaryUsageCount"] == 0
+
+
+def test_boundary_that_is_no_existing_policy_is_refused_with_aws_text(aws, role, account):
+    missing = f"arn:aws:iam::{account.account_id}:policy/NoSuchBoundary"
+    result = aws("iam", "put-role-permissions-boundary", "--role-name", role,
+                 "--permissions-boundary", missing)
+    assert ("An error occurred (NoSuchEntity) when calling the PutRolePermissionsBoundary "
+            f"operation: Scope ARN: {missing} does not exist or is not attachable."
+            ) in result.stderr
+    assert "PermissionsBoundary" not in ok(aws("iam", "get-role", "--role-name", role))["Role"]
+
+
+def test_boundary_policy_of_another_account_is_refused(aws, role, server):
+    from tests.conftest import new_account
+
+    other = new_account(server).client("iam")
+    arn = other.create_policy(PolicyName="Theirs", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))["Policy"]["Arn"]
+    result = aws("iam", "put-role-permissions-boundary", "--role-name", role,
+                 "--permissions-boundary", arn)
+    assert "(NoSuchEntity)" in result.stderr
+
+
+def test_boundary_of_a_missing_role_is_no_such_entity(aws):
+    result = aws("iam", "put-role-permissions-boundary", "--role-name", "Ghost",
+                 "--permissions-boundary", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+    assert ("An error occurred (NoSuchEntity) when calling the PutRolePermissionsBoundary "
+            "operation: The role with name Ghost cannot be found.") in result.stderr
+    deleted = aws("iam", "delete-role-permissions-boundary", "--role-name", "Ghost")
+    assert "The role with name Ghost cannot be found." in deleted.stderr

@@ -53,7 +53,6 @@ def test_unknown_service_is_invalid_input(iam):
 
 @pytest.mark.parametrize("call", [
     lambda iam: iam.update_role(RoleName="AWSServiceRoleForECS", MaxSessionDuration=7200),
-    lambda iam: iam.update_role_description(RoleName="AWSServiceRoleForECS", Description="x"),
     lambda iam: iam.update_assume_role_policy(RoleName="AWSServiceRoleForECS",
                                               PolicyDocument=TRUST),
     lambda iam: iam.delete_role(RoleName="AWSServiceRoleForECS"),
@@ -74,6 +73,24 @@ def test_service_linked_role_is_protected(iam, call):
     with pytest.raises(ClientError) as err:
         call(iam)
     assert error_of(err) == ("UnmodifiableEntity", PROTECTED, 400)
+
+
+def test_description_of_a_service_linked_role_can_be_edited(iam, aws):
+    # IAM User Guide, "Update a service-linked role": "You can edit the description of any
+    # role from the IAM console, API, or CLI."
+    iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    result = aws("iam", "update-role", "--role-name", "AWSServiceRoleForECS",
+                 "--description", "edited")
+    assert result.returncode == 0, result.stderr
+    assert iam.get_role(RoleName="AWSServiceRoleForECS")["Role"]["Description"] == "edited"
+    role = iam.update_role_description(RoleName="AWSServiceRoleForECS",
+                                       Description="again")["Role"]
+    assert role["Description"] == "again"
+    with pytest.raises(ClientError) as err:
+        iam.update_role(RoleName="AWSServiceRoleForECS", Description="x",
+                        MaxSessionDuration=7200)
+    assert error_of(err) == ("UnmodifiableEntity", PROTECTED, 400)
+    assert iam.get_role(RoleName="AWSServiceRoleForECS")["Role"]["Description"] == "again"
 
 
 def test_service_linked_role_can_be_tagged(iam):

@@ -17,11 +17,12 @@ def boundary_shape(arn: str) -> dict[str, Any]:
 
 
 def require_boundary_policy(ctx: CallContext, arn: str) -> None:
-    """A boundary must be an existing managed policy (AWS or this account's)."""
+    """A boundary must be an existing managed policy: AWS's or one of this account's."""
     if not arn.startswith("arn:aws:iam::"):
         raise invalid_input(f"ARN {arn} is not valid.")
     if managed_policies.get(arn) is not None:
         return
-    found = ctx.db.scalar(select(ManagedPolicy.id).where(ManagedPolicy.arn == arn))
+    found = ctx.db.scalar(select(ManagedPolicy.id).where(ManagedPolicy.account_id == ctx.account_id,
+                                                         ManagedPolicy.arn == arn))
     if found is None:
         raise AWSError("NoSuchEntity", f"Scope ARN: {arn} does not exist or is not attachable.")

@@ -151,8 +151,11 @@ def update_assume_role_policy(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @operation("iam", "UpdateRole")
 def update_role(ctx: CallContext, params: dict[str, Any]) -> None:
+    """The description of any role may be edited, a service-linked one's too (IAM User Guide,
+    "Update a service-linked role"); its maximum session duration may not."""
     role = find_role(ctx, params["RoleName"])
-    require_modifiable(role)
+    if params.get("MaxSessionDuration") is not None:
+        require_modifiable(role)
     if "Description" in params:
         role.description = params["Description"]
     if params.get("MaxSessionDuration") is not None:
@@ -162,7 +165,6 @@ def update_role(ctx: CallContext, params: dict[str, Any]) -> None:
 @operation("iam", "UpdateRoleDescription")
 def update_role_description(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     role = find_role(ctx, params["RoleName"])
-    require_modifiable(role)
     role.description = params["Description"]
     return {"Role": role_shape(ctx, role, detail=True)}
 
