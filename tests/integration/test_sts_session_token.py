@@ -129,3 +129,17 @@ def test_access_key_info_names_the_account_of_long_term_and_temporary_keys(iam, 
     creds = sts.get_session_token()["Credentials"]
     assert sts.get_access_key_info(AccessKeyId=creds["AccessKeyId"])["Account"] == \
         account.account_id
+
+
+def test_decode_authorization_message_rejects_messages_it_did_not_issue(sts):
+    with pytest.raises(ClientError) as err:
+        sts.decode_authorization_message(EncodedMessage="not-a-message")
+    code_, _, status = error_of(err)
+    assert (code_, status) == ("InvalidAuthorizationMessageException", 400)
+
+
+def test_decode_authorization_message_needs_permission(iam, account):
+    keys = make_user(iam, "bob", policy=None)
+    with pytest.raises(ClientError) as err:
+        client_for(account, "sts", keys).decode_authorization_message(EncodedMessage="x")
+    assert error_of(err)[0] == "AccessDenied"

@@ -1,0 +1,50 @@
+"""Sealed session tokens and the access key ids that carry their account."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from rolecall.auth.session_tokens import InvalidToken, SessionClaims, seal, unseal
+from rolecall.sts.sessions import account_of_key, temporary_key_id
+
+KEY = secrets.token_bytes(32)
+
+
+def _claims(**extra) -> SessionClaims:
+    return SessionClaims(access_key_id=temporary_key_id("123456789012"), secret_access_key="s",
+                         account_id="123456789012", kind="assumed-role", issued_at=1,
+                         expires_at=2, **extra)
+
+
+def test_claims_round_trip_with_tags_policies_and_mfa():
+    claims = _claims(role_name="r", session_name="s", tags={"a": "1"},
+                     transitive_tag_keys=("a",), policies=("{}",), mfa_authenticated=True,
+                     mfa_authenticated_at=1, source_identity="bob", chained=True)
+    assert unseal(seal(claims, KEY), KEY) == claims
+
+
+def test_any_changed_character_is_refused():
+    token = seal(_claims(), KEY)
+    for i in (0, len(token) // 2, len(token) - 1):
+        changed = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+        with pytest.raises(InvalidToken):
+            unseal(changed, KEY)
+
+
+def test_another_key_cannot_read_the_token():
+    with pytest.raises(InvalidToken):
+        unseal(seal(_claims(), KEY), secrets.token_bytes(32))
+
+
+@pytest.mark.parametrize("account", ["000000000001", "123456789012", "999999999999"])
+def test_temporary_key_ids_encode_their_account(account):
+    key = temporary_key_id(account)
+    assert key.startswith("ASIA") and len(key) == 20
+    assert account_of_key(key) == account
+
+
+def test_aws_documented_example_key_decodes():
+    # AWS access key ids encode the account; this pair is a widely published example.
+    assert account_of_key("ASIAY34FZKBOKMUTVV7A") == "609629065308"
