@@ -81,3 +81,50 @@ def test_eleventh_group_for_a_user_exceeds_quota(iam):
         iam.add_user_to_group(GroupName="g10", UserName="u")
     assert _error(err) == ("LimitExceeded", "Cannot exceed quota for GroupsPerUser: 10", 409)
     assert len(iam.list_groups_for_user(UserName="u")["Groups"]) == 10
+
+
+def test_renamed_group_keeps_members_and_policies_and_names_stay_unique(iam, account):
+    iam.create_group(GroupName="devs")
+    iam.create_group(GroupName="Ops")
+    iam.create_user(UserName="u")
+    iam.add_user_to_group(GroupName="devs", UserName="u")
+    iam.attach_group_policy(GroupName="devs", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    iam.put_group_policy(GroupName="devs", PolicyName="inline", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+    with pytest.raises(ClientError) as err:
+        iam.update_group(GroupName="devs", NewGroupName="OPS")
+    assert err.value.response["Error"]["Code"] == "EntityAlreadyExists"
+    assert err.value.response["Error"]["Message"] == "Group with name OPS already exists."
+    assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    iam.update_group(GroupName="DEVS", NewGroupName="Builders", NewPath="/eng/")
+    group = iam.get_group(GroupName="builders")
+    assert group["Group"]["GroupName"] == "Builders"
+    assert group["Group"]["Arn"] == f"arn:aws:iam::{account.account_id}:group/eng/Builders"
+    assert [u["UserName"] for u in group["Users"]] == ["u"]
+    assert iam.list_group_policies(GroupName="Builders")["PolicyNames"] == ["inline"]
+    attached = iam.list_attached_group_policies(GroupName="Builders")["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == ["ReadOnlyAccess"]
+    assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="u")["Groups"]] == [
+        "Builders"]
+    with pytest.raises(ClientError) as err:
+        iam.get_group(GroupName="devs")
+    assert err.value.response["Error"]["Message"] == "The group with name devs cannot be found."
+
+
+def test_delete_group_conflicts_use_aws_texts(iam):
+    iam.create_group(GroupName="g")
+    iam.create_user(UserName="u")
+    iam.add_user_to_group(GroupName="g", UserName="u")
+    with pytest.raises(ClientError) as err:
+        iam.delete_group(GroupName="g")
+    assert err.value.response["Error"]["Message"] == (
+        "Cannot delete entity, must remove users from group first.")
+    iam.remove_user_from_group(GroupName="g", UserName="u")
+    iam.attach_group_policy(GroupName="g", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    with pytest.raises(ClientError) as err:
+        iam.delete_group(GroupName="g")
+    assert err.value.response["Error"]["Message"] == (
+        "Cannot delete entity, must detach all policies first.")
+    iam.detach_group_policy(GroupName="g", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    iam.delete_group(GroupName="g")
