@@ -29,8 +29,13 @@ ACCOUNT = "123456789012"
 SERVICES = ["s3", "dynamodb", "sqs", "sns", "ec2", "lambda", "kms", "logs", "iam", "ssm"]
 
 
+def arn_base(service: str) -> str:
+    """IAM ARNs carry no region (IAM refuses policies whose IAM resources name one)."""
+    return f"arn:aws:{service}:{'' if service == 'iam' else 'us-east-1'}:{ACCOUNT}"
+
+
 def policy_document(n: int, service: str) -> str:
-    base = f"arn:aws:{service}:us-east-1:{ACCOUNT}"
+    base = arn_base(service)
     statements = [
         {
             "Sid": "ReadOwn",
@@ -89,7 +94,7 @@ def requests() -> list[Request]:
     }
     out = []
     for service in SERVICES:
-        base = f"arn:aws:{service}:us-east-1:{ACCOUNT}"
+        base = arn_base(service)
         for action, resource in (
             ("GetItem", f"{base}:home/bob/a"),
             ("PutItem", f"{base}:team/x"),
@@ -140,7 +145,7 @@ def cedar_source() -> str:
         def acts(*names: str, svc: str = service) -> str:
             return ", ".join(f'Action::"{svc}:{n}"' for n in names)
 
-        base = f"arn:aws:{service}:us-east-1:{ACCOUNT}"
+        base = arn_base(service)
         rules.append(
             f"permit(principal, action in [{acts('GetItem', 'ListItems', 'DescribeItem')}], "
             f"resource) when {{ resource.owner == principal.username && "

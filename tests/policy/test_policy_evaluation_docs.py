@@ -305,3 +305,25 @@ def test_not_resource_with_allow_and_deny():
     guard = identity(allow(), {"Effect": "Deny", "Action": "s3:*", "NotResource": keep})
     assert decide(user(), "s3:GetObject", "arn:aws:s3:::keep/a", identity=guard).allowed
     assert decide(user(), "s3:GetObject", BUCKET, identity=guard).decision == "explicitDeny"
+
+
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+# "AWS account principals": the account ARN and the bare ID "behave the same way".
+
+
+def test_account_id_and_root_arn_are_the_same_principal():
+    for principal in ({"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}):
+        policy = bucket_policy(grant(principal))
+        assert decide(
+            user(), "s3:GetObject", BUCKET, resource=policy, identity=identity(allow("s3:*"))
+        ).allowed
+        assert list(policy.policy.canonical_principals()) == [
+            ("AWS", f"arn:aws:iam::{ACCOUNT}:root")
+        ]
+    mixed = bucket_policy(grant({"AWS": [ACCOUNT, user().arn], "Service": "ec2.amazonaws.com"}))
+    assert next(iter(mixed.policy.principals())) == ("AWS", ACCOUNT)
+    assert sorted(mixed.policy.canonical_principals()) == [
+        ("AWS", f"arn:aws:iam::{ACCOUNT}:root"),
+        ("AWS", user().arn),
+        ("Service", "ec2.amazonaws.com"),
+    ]

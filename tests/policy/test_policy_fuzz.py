@@ -179,3 +179,77 @@ def test_findings_report_unknown_names_and_overlaps():
     assert ("ALLOW_OVERRIDDEN_BY_DENY", 2) in codes
     clean = ref(PolicyType.IDENTITY, {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
     assert validate_policy_findings(clean.policy) == []
+
+
+# Every operator family, with and without qualifiers and IfExists, against context values
+# of any shape: a value that cannot be compared makes the condition false, never an error.
+_EVERY_OPERATOR = ref(
+    PolicyType.IDENTITY,
+    *(
+        {
+            "Effect": "Allow",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {operator: {"k:v": values}},
+        }
+        for operator, values in (
+            ("StringEquals", ["a", "${k:w}"]),
+            ("StringNotEqualsIgnoreCase", "A"),
+            ("ForAllValues:StringLike", ["a*", "${k:w}?"]),
+            ("ForAnyValue:StringNotLike", "*b"),
+            ("NumericLessThan", ["10", "1e3"]),
+            ("NumericNotEqualsIfExists", "-1.5"),
+            ("DateGreaterThan", ["2020-01-01T00:00:00Z", "1577836800"]),
+            ("ForAnyValue:DateEquals", "2020-01"),
+            ("Bool", ["true", "${k:w}"]),
+            ("BinaryEquals", "QQ=="),
+            ("IpAddress", ["10.0.0.0/8", "2001:db8::/32"]),
+            ("NotIpAddressIfExists", "192.0.2.1"),
+            ("ArnLike", ["arn:aws:s3:::*", "arn:aws:iam::*:user/${k:w}"]),
+            ("ForAllValues:ArnNotEquals", "arn:aws:s3:::b"),
+            ("Null", ["true", "false"]),
+        )
+    ),
+)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "10.1.1.1",
+            "::1",
+            "1e999",
+            "nan",
+            "2020-13-40",
+            "arn:aws:s3:::b",
+            "${k:w}",
+            "\uff21\uff22",
+        ]
+    ),
+)
+_context_values = st.one_of(_scalars, st.lists(_scalars, max_size=4), st.tuples(_scalars))
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from(["k:v", "K:W", "aws:username", "x"]), _context_values))
+def test_any_context_value_decides_without_error(context):
+    for caller in (user(), session()):
+        decision = decide(
+            caller, "s3:GetObject", "arn:aws:s3:::b/x", context, identity=[_EVERY_OPERATOR]
+        )
+        assert decision.decision in ("allowed", "implicitDeny")
+        explain(decision)
+
+
+def test_non_text_input_of_any_type_is_a_syntax_error():
+    for value in (["x"], {"a": 1}, None, 3, b"{}", bytearray(b"{}")):
+        for kind in PolicyType:
+            try:
+                parse_policy(value, kind)  # type: ignore[arg-type]
+            except MalformedPolicyError as error:
+                assert error.message == "Syntax errors in policy."
+            else:
+                raise AssertionError(value)

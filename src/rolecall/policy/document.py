@@ -15,7 +15,7 @@ from rolecall.policy.conditions import ConditionBlock, compile_condition
 from rolecall.policy.errors import SYNTAX_ERROR, MalformedPolicyError
 from rolecall.policy.jsontext import Position, read_json
 from rolecall.policy.matching import ActionMatcher, compile_pieces, has_wildcard
-from rolecall.policy.principals import PrincipalMatcher
+from rolecall.policy.principals import PrincipalMatcher, canonical_principal
 from rolecall.policy.validate import PolicyType, validate_document
 from rolecall.policy.variables import Lookup, Template, parse_template
 
@@ -151,15 +151,24 @@ class Policy:
             if statement.principal is not None:
                 yield from statement.principal.pairs
 
+    def canonical_principals(self) -> Iterator[tuple[str, str]]:
+        """Like ``principals``, with account IDs written as root ARNs."""
+        for kind, value in self.principals():
+            yield kind, canonical_principal(kind, value)
+
     def __repr__(self) -> str:
         return f"Policy(kind={self.kind.name}, statements={len(self.statements)})"
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_policy(text: str, kind: PolicyType) -> Policy:
     """Parse, validate and compile; raises MalformedPolicyError with AWS's message."""
     if not isinstance(text, str):
         raise MalformedPolicyError(SYNTAX_ERROR)
+    return _parse_text(text, kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str, kind: PolicyType) -> Policy:
     document, spans = read_json(text)
     validate_document(document, kind)
     return Policy(text, kind, document, spans)

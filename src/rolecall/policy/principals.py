@@ -46,6 +46,17 @@ def valid_principal(kind: str, value: str) -> bool:
     return False
 
 
+def canonical_principal(kind: str, value: str) -> str:
+    """The form IAM stores: a bare account ID under "AWS" becomes the account's root ARN.
+
+    Principal page: the account ARN and the shortened account ID "behave the same way";
+    the service "might convert it to the principal ARN".
+    """
+    if kind == "AWS" and _ACCOUNT.fullmatch(value):
+        return f"arn:aws:iam::{value}:root"
+    return value
+
+
 def _account_of(value: str) -> str | None:
     if _ACCOUNT.fullmatch(value):
         return value
