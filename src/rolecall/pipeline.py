@@ -95,11 +95,11 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
                                "Request is missing Authentication Token")
         else:
             principal = _authenticate(server, request, signed, query_pairs, now, now_ts)
-        params = query.parse_params(model.input_shape, form)
-        validate.validate(model.input_shape, params)
         spec = operations.lookup(service, operation_name)
         if spec is None:
             raise not_implemented(operation_name)
+        params = query.parse_params(model.input_shape, form)
+        validate.validate(model.input_shape, params)
         ctx = CallContext(
             server=server,
             service=service,
