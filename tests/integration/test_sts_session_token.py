@@ -143,3 +143,14 @@ def test_decode_authorization_message_needs_permission(iam, account):
     with pytest.raises(ClientError) as err:
         client_for(account, "sts", keys).decode_authorization_message(EncodedMessage="x")
     assert error_of(err)[0] == "AccessDenied"
+
+
+def test_federated_users_cannot_assume_roles(iam, account):
+    keys = make_user(iam, "broker", policy=READ_IAM)
+    role = make_role(iam, "r", trust({"AWS": account.account_id}))
+    creds = client_for(account, "sts", keys).get_federation_token(
+        Name="Jane", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))["Credentials"]
+    with pytest.raises(ClientError) as err:
+        client_for(account, "sts", creds).assume_role(RoleArn=role, RoleSessionName="sess")
+    assert error_of(err)[0] == "AccessDenied"

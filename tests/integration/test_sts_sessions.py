@@ -18,9 +18,11 @@ from botocore import auth as botocore_auth
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from sqlalchemy import select
 
 from rolecall.pipeline import HttpRequest, handle
 from rolecall.server import Server
+from rolecall.store.tables import AuditEvent
 from tests.integration.test_sts_support import enable_virtual_mfa, make_role, make_user, trust
 
 VERSIONS = {"iam": "2010-05-08", "sts": "2011-06-15"}
@@ -158,3 +160,34 @@ def test_mfa_age_grows_with_the_session(role_session, account, iam, monkeypatch)
     local.now += 601
     status, xml = local.call(monkeypatch, "iam", "ListUsers", creds)
     assert (status, error_code(xml)) == (403, "AccessDenied")
+
+
+def test_assume_role_audit_event_carries_session_name_mfa_and_source_identity(
+        role_session, account, iam, monkeypatch):
+    local, user = role_session
+    iam.update_assume_role_policy(RoleName="app", PolicyDocument=trust(
+        {"AWS": account.account_id}, actions=["sts:AssumeRole", "sts:SetSourceIdentity"]))
+    iam.put_user_policy(UserName="bob", PolicyName="si", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:SetSourceIdentity", "Resource": "*"}]}))
+    serial, seed = enable_virtual_mfa(iam, "bob", at=local.now)
+    local.server.state_changed()
+    creds = _assume(local, monkeypatch, user, account.account_id, SerialNumber=serial,
+                    TokenCode=pyotp.TOTP(seed).at(local.now), SourceIdentity="bob-laptop")
+    local.call(monkeypatch, "sts", "GetCallerIdentity", creds)
+    local.server.audit.flush()
+    with local.server.db.transaction(write=False) as session:
+        records = [json.loads(row.record) for row in session.scalars(
+            select(AuditEvent).where(AuditEvent.account_id == account.account_id))]
+    assumed = next(r for r in records if r["eventName"] == "AssumeRole")
+    assert assumed["requestParameters"]["roleSessionName"] == "sess"
+    assert assumed["requestParameters"]["tokenCode"] == "HIDDEN_DUE_TO_SECURITY_REASONS"
+    assert assumed["additionalEventData"]["MFAAuthenticated"] == "true"
+    assert assumed["sourceIdentity"] == "bob-laptop"
+    assert creds["SessionToken"] not in json.dumps(assumed)
+    used = next(r for r in records if r["eventName"] == "GetCallerIdentity"
+                and r["userIdentity"]["type"] == "AssumedRole")
+    context = used["userIdentity"]["sessionContext"]
+    assert context["attributes"]["mfaAuthenticated"] == "true"
+    assert context["sourceIdentity"] == "bob-laptop"
+    assert context["sessionIssuer"]["userName"] == "app"

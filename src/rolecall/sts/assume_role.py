@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..audit import events
-from ..auth.principal import ASSUMED_ROLE, from_session
+from ..auth.principal import ASSUMED_ROLE, FEDERATED_USER, from_session
 from ..operations import CallContext, operation
 from ..protocol.errors import AWSError
 from ..store.tables import Role
@@ -80,6 +80,8 @@ def assume_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if caller.is_root:
         raise AWSError("AccessDenied", ROOT_REFUSED)
     role = load_role(ctx, role_arn, "sts:AssumeRole")
+    if caller.type == FEDERATED_USER:  # GetFederationToken sessions may call no STS API
+        raise denied(ctx, "sts:AssumeRole", role_arn)  # except GetCallerIdentity
     chained = caller.type == ASSUMED_ROLE
     incoming = caller.session
     now = ctx.server.clock()
