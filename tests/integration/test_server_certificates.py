@@ -174,3 +174,10 @@ def test_cli_upload_get_and_delete_server_certificate(aws, tmp_path):
                ).returncode == 0
     gone = aws("iam", "get-server-certificate", "--server-certificate-name", "www")
     assert gone.returncode != 0 and "NoSuchEntity" in gone.stderr
+
+
+def test_account_summary_counts_server_certificates(iam):
+    assert iam.get_account_summary()["SummaryMap"]["ServerCertificates"] == 0
+    upload(iam, "www")
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert (summary["ServerCertificates"], summary["ServerCertificatesQuota"]) == (1, 20)

@@ -98,3 +98,10 @@ def test_cli_create_shows_the_password_and_listing_does_not(iam, aws):
     refused = aws("iam", "create-service-specific-credential", "--user-name", "dev",
                   "--service-name", "ec2.amazonaws.com")
     assert refused.returncode != 0 and "NotSupportedService" in refused.stderr
+
+
+def test_user_with_service_specific_credential_cannot_be_deleted(iam):
+    iam.create_user(UserName="dev")
+    iam.create_service_specific_credential(UserName="dev", ServiceName=CODECOMMIT)
+    error = error_of(lambda: iam.delete_user(UserName="dev"))
+    assert error["Code"] == "DeleteConflict" and error["Status"] == 409

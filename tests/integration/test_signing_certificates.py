@@ -113,3 +113,19 @@ def test_cli_upload_and_list_signing_certificates(iam, aws, tmp_path):
     bad = aws("iam", "upload-signing-certificate", "--user-name", "dev",
               "--certificate-body", "not a certificate")
     assert bad.returncode != 0 and "MalformedCertificate" in bad.stderr
+
+
+def test_root_certificate_shows_in_account_summary(iam):
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["AccountSigningCertificatesPresent"] == 0
+    assert summary["SigningCertificatesPerUserQuota"] == 2
+    iam.upload_signing_certificate(CertificateBody=cert_pem(certificate(rsa_key(0), "root")))
+    assert iam.get_account_summary()["SummaryMap"]["AccountSigningCertificatesPresent"] == 1
+
+
+def test_user_with_signing_certificate_cannot_be_deleted(iam):
+    iam.create_user(UserName="dev")
+    iam.upload_signing_certificate(UserName="dev",
+                                   CertificateBody=cert_pem(certificate(rsa_key(0), "dev")))
+    error = error_of(lambda: iam.delete_user(UserName="dev"))
+    assert error["Code"] == "DeleteConflict" and error["Status"] == 409

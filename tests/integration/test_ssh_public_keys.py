@@ -149,3 +149,13 @@ def test_cli_upload_and_get_ssh_public_key(iam, aws, tmp_path):
     missing = aws("iam", "delete-ssh-public-key", "--user-name", "dev",
                   "--ssh-public-key-id", "APKAAAAAAAAAAAAAAAAA")
     assert missing.returncode != 0 and "NoSuchEntity" in missing.stderr
+
+
+def test_user_with_ssh_key_cannot_be_deleted(iam):
+    iam.create_user(UserName="dev")
+    key_id = iam.upload_ssh_public_key(UserName="dev", SSHPublicKeyBody=openssh(rsa_key())
+                                       )["SSHPublicKey"]["SSHPublicKeyId"]
+    error = error_of(lambda: iam.delete_user(UserName="dev"))
+    assert error["Code"] == "DeleteConflict" and error["Status"] == 409
+    iam.delete_ssh_public_key(UserName="dev", SSHPublicKeyId=key_id)
+    iam.delete_user(UserName="dev")

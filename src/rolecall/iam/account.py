@@ -23,6 +23,8 @@ from ..store.tables import (
     PolicyVersion,
     Role,
     SAMLProvider,
+    ServerCertificate,
+    SigningCertificate,
     User,
 )
 from . import quotas
@@ -33,6 +35,7 @@ from .inline_policies import entity_policies
 from .instance_profiles import instance_profile_shape
 from .policies import PolicyInfo, attachment_counts, boundary_counts, lookup_policy, policy_shape
 from .roles import role_shape
+from .security_token_preferences import global_endpoint_token_version
 from .users import user_shape
 
 # Quotas GetAccountSummary reports that rolecall has no other use for.
@@ -66,13 +69,14 @@ def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         "InstanceProfiles": _count(ctx, InstanceProfile),
         "InstanceProfilesQuota": quotas.INSTANCE_PROFILES_PER_ACCOUNT,
         "Providers": _count(ctx, OIDCProvider) + _count(ctx, SAMLProvider),
-        "ServerCertificates": 0,
+        "ServerCertificates": _count(ctx, ServerCertificate),
         "ServerCertificatesQuota": _SERVER_CERTIFICATES_QUOTA,
         "MFADevices": _count(ctx, MFADevice),
         "MFADevicesInUse": _count(ctx, MFADevice, MFADevice.owner_id.is_not(None)),
         "AccountMFAEnabled": min(1, _count(ctx, MFADevice, MFADevice.owner_id == account)),
         "AccountAccessKeysPresent": min(1, _count(ctx, AccessKey, AccessKey.user_id.is_(None))),
-        "AccountSigningCertificatesPresent": 0,
+        "AccountSigningCertificatesPresent": min(
+            1, _count(ctx, SigningCertificate, SigningCertificate.user_id.is_(None))),
         "AccessKeysPerUserQuota": quotas.ACCESS_KEYS_PER_USER,
         "SigningCertificatesPerUserQuota": _SIGNING_CERTIFICATES_PER_USER_QUOTA,
         "GroupsPerUserQuota": quotas.GROUPS_PER_USER,
@@ -83,7 +87,7 @@ def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         "GroupPolicySizeQuota": quotas.INLINE_POLICY_SIZE["group"],
         "RolePolicySizeQuota": quotas.INLINE_POLICY_SIZE["role"],
         "AssumeRolePolicySizeQuota": quotas.ROLE_TRUST_POLICY_LENGTH,
-        "GlobalEndpointTokenVersion": 1,
+        "GlobalEndpointTokenVersion": global_endpoint_token_version(ctx.db, account),
     }
     return {"SummaryMap": summary}
 
@@ -161,6 +165,7 @@ def _policy_detail(ctx: CallContext, info: PolicyInfo, attachments: dict[str, in
 @operation("iam", "GetAccountAuthorizationDetails")
 def get_account_authorization_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Every user, group, role and managed policy in use, with their policies, paginated."""
+    ctx.server.audit.flush()  # RoleLastUsed is written in batches; show the newest
     kinds = set(params.get("Filter") or
                 ["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"])
     items: list[tuple[str, Any]] = []

@@ -18,6 +18,9 @@ from ..store.tables import (
     LoginProfile,
     MFADevice,
     PolicyAttachment,
+    ServiceSpecificCredential,
+    SigningCertificate,
+    SSHPublicKey,
     User,
 )
 from . import quotas
@@ -153,6 +156,12 @@ def delete_user(ctx: CallContext, params: dict[str, Any]) -> None:
          "must delete policies first"),
         (select(MFADevice.serial_number).where(MFADevice.owner_id == user.id),
          "must delete MFA device first"),
+        (select(SigningCertificate.id).where(SigningCertificate.user_id == user.id),
+         "must delete signing certificates first"),
+        (select(SSHPublicKey.id).where(SSHPublicKey.user_id == user.id),
+         "must delete SSH public keys first"),
+        (select(ServiceSpecificCredential.id).where(ServiceSpecificCredential.user_id == user.id),
+         "must delete service-specific credentials first"),
     )
     for query, reason in conflicts:
         if ctx.db.execute(query.limit(1)).first() is not None:
