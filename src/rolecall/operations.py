@@ -54,6 +54,14 @@ class CallContext:
             self._session = self._transaction.__enter__()
         return self._session
 
+    def will_write(self) -> None:
+        """Declare, before the first use of ``db``, that a call registered as a read will
+        write after all (AssumeRole spending an MFA code): on SQLite a read transaction
+        cannot safely become a writing one once another writer has committed."""
+        if self._session is not None and not self.write:
+            raise RuntimeError("will_write() must come before the first use of ctx.db")
+        self.write = True
+
     def finish(self, error: BaseException | None) -> None:
         """Commit the call's transaction, or roll it back when the handler failed."""
         if self._transaction is None:

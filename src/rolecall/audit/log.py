@@ -2,7 +2,8 @@
 
 Writing one row per request inside the request would put a disk flush on every call;
 a background thread writes whatever has queued every ``FLUSH_SECONDS`` in one
-transaction, and on shutdown. Access-key last-used times ride along, coalesced per key.
+transaction, and on shutdown. Last-used times of access keys and roles ride along,
+coalesced per key and role (IAM documents both as eventually consistent).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 from sqlalchemy import insert, update
 
 from ..store.db import Database
-from ..store.tables import AccessKey, AuditEvent
+from ..store.tables import AccessKey, AuditEvent, Role
 
 FLUSH_SECONDS = 0.2
 log = logging.getLogger("rolecall.audit")
@@ -26,6 +27,7 @@ class AuditLog:
         self._db = db
         self._events: list[dict] = []
         self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
+        self._role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -42,6 +44,10 @@ class AuditLog:
     def key_used(self, access_key_id: str, when: dt.datetime, service: str, region: str) -> None:
         with self._lock:
             self._key_use[access_key_id] = (when, service, region)
+
+    def role_used(self, role_id: str, when: dt.datetime, region: str) -> None:
+        with self._lock:
+            self._role_use[role_id] = (when, region)
 
     def _run(self) -> None:
         while not self._stop.wait(FLUSH_SECONDS):
@@ -60,7 +66,8 @@ class AuditLog:
         with self._lock:
             events, self._events = self._events, []
             key_use, self._key_use = self._key_use, {}
-        if not events and not key_use:
+            role_use, self._role_use = self._role_use, {}
+        if not events and not key_use and not role_use:
             return
         rows = [
             {
@@ -83,6 +90,11 @@ class AuditLog:
                         .where(AccessKey.id == key_id)
                         .values(last_used_at=when, last_used_service=service,
                                 last_used_region=region)
+                    )
+                for role_id, (when, region) in role_use.items():
+                    session.execute(
+                        update(Role).where(Role.id == role_id)
+                        .values(last_used_at=when, last_used_region=region)
                     )
         except Exception:  # the audit writer must outlive a failed batch
             log.exception("could not write %d audit events", len(events))

@@ -73,12 +73,15 @@ def session_duration(params: dict[str, Any], role: Role, chained: bool) -> int:
     return requested
 
 
-@operation("sts", "AssumeRole", authorize=False)
+# Reads only, unless an MFA code is spent: last-used times are written in batches.
+@operation("sts", "AssumeRole", authorize=False, write=False)
 def assume_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     caller = ctx.principal
     role_arn = params["RoleArn"]
     if caller.is_root:
         raise AWSError("AccessDenied", ROOT_REFUSED)
+    if "SerialNumber" in params:
+        ctx.will_write()  # the MFA code's time step is remembered
     role = load_role(ctx, role_arn, "sts:AssumeRole")
     if caller.type == FEDERATED_USER:  # GetFederationToken sessions may call no STS API
         raise denied(ctx, "sts:AssumeRole", role_arn)  # except GetCallerIdentity
@@ -146,8 +149,7 @@ def assume_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         mfa_authenticated_at=mfa_at,
         chained=chained,
     )
-    role.last_used_at = ctx.now
-    role.last_used_region = ctx.region
+    ctx.server.audit.role_used(role.id, ctx.now, ctx.region)
     session = from_session(claims)
     ctx.audit["additionalEventData"] = {
         "RoleSessionName": claims.session_name,

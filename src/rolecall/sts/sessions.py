@@ -154,6 +154,7 @@ def verify_mfa(ctx: CallContext, params: dict[str, Any]) -> bool:
         return False
     if serial is None or code is None:
         raise AWSError("AccessDenied", MFA_MISSING)
+    ctx.will_write()  # the accepted code's time step is stored
     device = ctx.db.scalar(
         select(MFADevice).where(MFADevice.serial_number == serial).with_for_update()
     )

@@ -46,7 +46,7 @@ def invalid_token(message: str) -> AWSError:
     return AWSError("InvalidIdentityToken", message)
 
 
-@operation("sts", "AssumeRoleWithWebIdentity", authorize=False)
+@operation("sts", "AssumeRoleWithWebIdentity", authorize=False, write=False)
 def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     token = params["WebIdentityToken"]
     try:
@@ -96,8 +96,7 @@ def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> d
         federated_audience=audience,
         federated_claims={k: v for k, v in claims.items() if k in ("amr", "azp", "email")},
     )
-    role.last_used_at = ctx.now
-    role.last_used_region = ctx.region
+    ctx.server.audit.role_used(role.id, ctx.now, ctx.region)
     session = from_session(session_claims)
     ctx.audit["userIdentity"] = {
         "type": "WebIdentityUser",
