@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
-import string
-
-_ID_ALPHABET = string.ascii_uppercase + "234567"
-_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 
 # Unique-ID prefixes IAM uses (IAM User Guide, "IAM identifiers": unique ID prefixes).
 USER = "AIDA"
@@ -18,17 +15,23 @@ LONG_TERM_KEY = "AKIA"
 TEMPORARY_KEY = "ASIA"
 
 
+def _base32(length: int) -> str:
+    """``length`` random characters of A-Z and 2-7 (base32 of random bytes: fast)."""
+    return base64.b32encode(secrets.token_bytes((length * 5 + 7) // 8)).decode()[:length]
+
+
 def unique_id(prefix: str) -> str:
     """A 21-character unique id such as ``AIDAJQABLZS4A3QDU576Q``."""
-    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(17))
+    return prefix + _base32(17)
 
 
 def access_key_id(prefix: str = LONG_TERM_KEY) -> str:
-    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(16))
+    return prefix + _base32(16)
 
 
 def secret_access_key() -> str:
-    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40))
+    """40 characters of A-Z, a-z, 0-9, + and /, like AWS's secret keys."""
+    return base64.b64encode(secrets.token_bytes(30)).decode()
 
 
 def request_id() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -14,6 +15,8 @@ from .auth.keys import ServerKeys
 from .authz.enforce import Authorizer
 from .store.db import Database
 from .store.tables import Account
+
+T = TypeVar("T")
 
 # How often a process looks for IAM changes made by other processes on the same database.
 GENERATION_CHECK_SECONDS = 0.5
@@ -30,6 +33,7 @@ class Server:
         # Wall-clock seconds; tests inject another clock to exercise expiry without sleeping.
         self.clock = clock
         self._state_listeners: list[Callable[[], None]] = [self.credentials.invalidate]
+        self._memo: dict[object, object] = {}
         self._generation: int | None = None
         self._next_generation_check = 0.0
 
@@ -38,8 +42,20 @@ class Server:
         self._state_listeners.append(listener)
 
     def state_changed(self) -> None:
+        self._memo.clear()
         for listener in self._state_listeners:
             listener()
+
+    def memo(self, key: object, load: Callable[[], T]) -> T:
+        """A value derived from IAM state alone, loaded once and dropped whenever that state
+        changes (here or in another process): the hot path's reads of roles and policies."""
+        try:
+            return self._memo[key]  # type: ignore[return-value]
+        except KeyError:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            value = self._memo[key] = load()
+            return value
 
     def record_iam_change(self, session: Session, account_id: str) -> None:
         """Count a change to an account's IAM state, in the transaction that makes it, so

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import json
 import secrets
 import zlib
@@ -63,10 +64,19 @@ class InvalidToken(Exception):
     """The token was not made by this server, or was altered."""
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(SessionClaims))
+
+
+@functools.lru_cache(maxsize=8)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
 def seal(claims: SessionClaims, key: bytes) -> str:
-    payload = zlib.compress(json.dumps(dataclasses.asdict(claims), separators=(",", ":")).encode())
+    data = {name: getattr(claims, name) for name in _FIELDS}
+    payload = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
     nonce = secrets.token_bytes(12)
-    sealed = _VERSION + nonce + AESGCM(key).encrypt(nonce, payload, _VERSION)
+    sealed = _VERSION + nonce + _cipher(key).encrypt(nonce, payload, _VERSION)
     return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
@@ -75,11 +85,10 @@ def unseal(token: str, key: bytes) -> SessionClaims:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         if raw[:1] != _VERSION or len(raw) < 30:
             raise InvalidToken
-        payload = AESGCM(key).decrypt(raw[1:13], raw[13:], _VERSION)
+        payload = _cipher(key).decrypt(raw[1:13], raw[13:], _VERSION)
         data = json.loads(zlib.decompress(payload))
     except (InvalidTag, ValueError, binascii.Error, zlib.error) as exc:
         raise InvalidToken from exc
     for name in ("policies", "policy_arns", "transitive_tag_keys"):
         data[name] = tuple(data.get(name, ()))
-    known = {f.name for f in dataclasses.fields(SessionClaims)}
-    return SessionClaims(**{k: v for k, v in data.items() if k in known})
+    return SessionClaims(**{k: v for k, v in data.items() if k in _FIELDS})

@@ -5,6 +5,7 @@ session duration limits, source identity, session tags and session policies."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -34,16 +35,36 @@ def denied(ctx: CallContext, action: str, resource: str) -> AWSError:
     )
 
 
-def load_role(ctx: CallContext, role_arn: str, action: str) -> Role:
+@dataclass(frozen=True)
+class RoleView:
+    """What assuming a role needs of it; cached until IAM state changes."""
+
+    id: str
+    account_id: str
+    name: str
+    path: str
+    assume_role_policy: str
+    max_session_duration: int
+
+
+def load_role(ctx: CallContext, role_arn: str, action: str) -> RoleView:
     """The role an ARN names. A role that does not exist is refused like one the caller may
     not assume, so callers learn nothing about other accounts' roles."""
     found = ROLE_ARN.fullmatch(role_arn)
     if found is None:
         raise AWSError("ValidationError", f"{role_arn} is not a valid role ARN.")
     account, path, name = found.groups()
-    role = ctx.db.scalar(
-        select(Role).where(Role.account_id == account, Role.name_lower == name.lower())
-    )
+
+    def fetch() -> RoleView | None:
+        role = ctx.db.scalar(
+            select(Role).where(Role.account_id == account, Role.name_lower == name.lower())
+        )
+        if role is None:
+            return None
+        return RoleView(role.id, role.account_id, role.name, role.path, role.assume_role_policy,
+                        role.max_session_duration)
+
+    role = ctx.server.memo(("role", account, name.lower()), fetch)
     if role is None or role.path != path or role.name != name:
         raise denied(ctx, action, role_arn)
     return role
@@ -62,7 +83,7 @@ def authorize_with_trust(ctx: CallContext, params: dict[str, Any], action: str, 
         raise denied(ctx, action, role_arn) from None
 
 
-def session_duration(params: dict[str, Any], role: Role, chained: bool) -> int:
+def session_duration(params: dict[str, Any], role: RoleView, chained: bool) -> int:
     requested = params.get("DurationSeconds")
     if requested is None:
         return DEFAULT_DURATION
