@@ -63,10 +63,27 @@ class AuditLog:
             self.flush()
 
     def flush(self) -> None:
+        """Write every queued event and last-used time."""
         with self._lock:
             events, self._events = self._events, []
             key_use, self._key_use = self._key_use, {}
             role_use, self._role_use = self._role_use, {}
+        self._write(events, key_use, role_use)
+
+    def flush_role_use(self) -> None:
+        """Write queued role last-used times: cheap when none are queued, so reads that
+        show RoleLastUsed call it first."""
+        with self._lock:
+            role_use, self._role_use = self._role_use, {}
+        self._write([], {}, role_use)
+
+    def flush_key_use(self) -> None:
+        """Write queued access-key last-used times (for GetAccessKeyLastUsed)."""
+        with self._lock:
+            key_use, self._key_use = self._key_use, {}
+        self._write([], key_use, {})
+
+    def _write(self, events: list[dict], key_use: dict, role_use: dict) -> None:
         if not events and not key_use and not role_use:
             return
         rows = [

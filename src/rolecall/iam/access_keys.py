@@ -105,7 +105,7 @@ def delete_access_key(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @operation("iam", "GetAccessKeyLastUsed")
 def get_access_key_last_used(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.server.audit.flush()  # last-used times are written in batches; see the newest
+    ctx.server.audit.flush_key_use()  # last-used times are written in batches; see the newest
     key = ctx.db.get(AccessKey, params["AccessKeyId"])
     if key is None or key.account_id != ctx.account_id:
         raise AWSError("AccessDenied", "Access key does not exist or belongs to another account.")

@@ -165,7 +165,7 @@ def _policy_detail(ctx: CallContext, info: PolicyInfo, attachments: dict[str, in
 @operation("iam", "GetAccountAuthorizationDetails")
 def get_account_authorization_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Every user, group, role and managed policy in use, with their policies, paginated."""
-    ctx.server.audit.flush()  # RoleLastUsed is written in batches; show the newest
+    ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
     kinds = set(params.get("Filter") or
                 ["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"])
     items: list[tuple[str, Any]] = []

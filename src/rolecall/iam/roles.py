@@ -127,7 +127,7 @@ def create_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "GetRole")
 def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.server.audit.flush()  # RoleLastUsed is written in batches; show the newest
+    ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
     return {"Role": role_shape(ctx, find_role(ctx, params["RoleName"]), detail=True)}
 
 
