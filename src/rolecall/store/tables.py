@@ -268,8 +268,13 @@ class OIDCProvider(Base):
 
 class SAMLProvider(Base):
     __tablename__ = "saml_providers"
+    __table_args__ = (UniqueConstraint("account_id", "name_lower"),)
     arn: Mapped[str] = mapped_column(String(2048), primary_key=True)
     account_id: Mapped[str] = _account_fk()
+    name: Mapped[str] = mapped_column(String(128))
+    name_lower: Mapped[str] = mapped_column(String(128))
+    # The SAMLProviderUUID GetSAMLProvider answers.
+    uuid: Mapped[str] = mapped_column(String(64))
     metadata_document: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     valid_until: Mapped[dt.datetime | None]

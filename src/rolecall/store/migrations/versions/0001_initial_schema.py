@@ -2,11 +2,12 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 15:41:30.856354
+Create Date: 2026-11-22 15:51:20.341667
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0001'
 down_revision = None
@@ -182,11 +183,15 @@ def upgrade() -> None:
     op.create_table('saml_providers',
     sa.Column('arn', sa.String(length=2048), nullable=False),
     sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('uuid', sa.String(length=64), nullable=False),
     sa.Column('metadata_document', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('valid_until', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('arn')
+    sa.PrimaryKeyConstraint('arn'),
+    sa.UniqueConstraint('account_id', 'name_lower')
     )
     with op.batch_alter_table('saml_providers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_saml_providers_account_id'), ['account_id'], unique=False)
