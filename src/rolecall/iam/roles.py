@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from .. import ids
 from ..operations import CallContext, operation
@@ -125,10 +125,28 @@ def create_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Role": shape}
 
 
+_LAST_USED = select(Role.last_used_at, Role.last_used_region).where(
+    Role.id == bindparam("role_id")
+)
+
+
 @operation("iam", "GetRole")
 def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The role as IAM state describes it is cached until that state changes; only
+    RoleLastUsed, which role assumption moves, is read afresh."""
+    name = params["RoleName"]
+    shape = ctx.server.memo(
+        ("GetRole", ctx.account_id, name.lower()),
+        lambda: role_shape(ctx, find_role(ctx, name), detail=True),
+    )
     ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
-    return {"Role": role_shape(ctx, find_role(ctx, params["RoleName"]), detail=True)}
+    used = ctx.db.execute(_LAST_USED, {"role_id": shape["RoleId"]}).first()
+    last_used: dict[str, Any] = {}
+    if used is not None and used.last_used_at is not None:
+        last_used["LastUsedDate"] = used.last_used_at
+        if used.last_used_region:
+            last_used["Region"] = used.last_used_region
+    return {"Role": {**shape, "RoleLastUsed": last_used}}
 
 
 @operation("iam", "ListRoles")
