@@ -131,6 +131,25 @@ def explain(db_url: str | None, principal_arn: str, action: str, resource: str,
         explaining.render(report, sys.stdout)
 
 
+@main.command("validate-policy")
+@click.argument("document", type=click.File("r"))
+@click.option("--type", "kind", default="identity", show_default=True,
+              type=click.Choice(["identity", "resource", "trust", "boundary", "session"]))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def validate_policy(document, kind: str, as_json: bool) -> None:
+    """Check a policy DOCUMENT (a file, or - for stdin) as IAM would, then list findings:
+    unknown actions and condition keys, public grants, overlapping statements."""
+    from . import validate_cli
+
+    result = validate_cli.validate(document.read(), kind)
+    if as_json:
+        click.echo(validate_cli.as_json(result))
+    else:
+        validate_cli.render(result, sys.stdout)
+    if not result["valid"]:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--instance-profile", "profile_name", required=True)
 @click.option("--account-id", required=True)
