@@ -285,3 +285,28 @@ def test_durations(account, iam, idp, role, provider):
 def test_session_policy_is_checked(account, idp, role, provider):
     assert refused(account, idp, role, provider, Policy="{not json")[0] == (
         "MalformedPolicyDocument")
+
+
+def test_assertion_encryption_is_not_implemented(iam, idp, provider):
+    with pytest.raises(ClientError) as err:
+        iam.create_saml_provider(Name="Enc", SAMLMetadataDocument=idp.metadata(),
+                                 AssertionEncryptionMode="Allowed")
+    assert error_of(err)[0] == "NotImplemented"
+    with pytest.raises(ClientError) as err:
+        iam.update_saml_provider(SAMLProviderArn=provider, AssertionEncryptionMode="Required")
+    assert error_of(err)[0] == "NotImplemented"
+
+
+def test_provider_permissions_follow_policies(account, iam, provider):
+    iam.create_user(UserName="viewer")
+    iam.put_user_policy(UserName="viewer", PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "iam:GetSAMLProvider", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "id"}}}]}))
+    key = iam.create_access_key(UserName="viewer")["AccessKey"]
+    viewer = account.client("iam", access_key_id=key["AccessKeyId"],
+                            secret_access_key=key["SecretAccessKey"])
+    assert viewer.get_saml_provider(SAMLProviderArn=provider)["SAMLProviderUUID"]
+    with pytest.raises(ClientError) as err:
+        viewer.delete_saml_provider(SAMLProviderArn=provider)
+    assert error_of(err)[0] == "AccessDenied"
