@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 
-from . import __version__
+from . import __version__, explain_api
 from .pipeline import HttpRequest, handle
 from .server import Server
 
@@ -53,7 +53,10 @@ class App:
             client_ip=client[0] if client else "127.0.0.1",
             secure=scope.get("scheme") == "https",
         )
-        response = handle(self.server, request)
+        if path == explain_api.PATH:
+            response = explain_api.handle(self.server, request)
+        else:
+            response = handle(self.server, request)
         # The query string is never logged: presigned requests carry credentials in it.
         access_log.info("%s %s %d %s", scope["method"], path, response.status,
                         response.request_id)

@@ -172,6 +172,18 @@ def _signature(
     return None
 
 
+def authenticate_request(server: Server, request: HttpRequest,
+                         now: dt.datetime) -> tuple[Principal, str]:
+    """(principal, region) of a request that must be signed, for endpoints beside the
+    query API (the explain API)."""
+    query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    signed = _signature(request, query_pairs)
+    if signed is None:
+        raise AWSError("MissingAuthenticationToken", "Request is missing Authentication Token")
+    principal = _authenticate(server, request, signed, query_pairs, now, now.timestamp())
+    return principal, signed.region
+
+
 def _authenticate(server: Server, request: HttpRequest, signed: sigv4.SignedRequest,
                   query_pairs: list[tuple[str, str]], now: dt.datetime,
                   now_ts: float) -> Principal:
