@@ -92,7 +92,8 @@ def user_identity(principal: Principal | None) -> dict[str, Any]:
         if session.source_identity:
             context["sourceIdentity"] = session.source_identity
             identity["sourceIdentity"] = session.source_identity
-        if session.federated_provider:
+        if session.federated_provider and ":saml-provider/" not in session.federated_provider:
+            # CloudTrail names the identity provider of web-identity sessions only.
             context["webIdFederationData"] = {
                 "federatedProvider": session.federated_provider,
                 "attributes": {},
