@@ -31,6 +31,26 @@ def _session_keys(ctx: CallContext, context: Context) -> None:
     if claims.mfa_authenticated:
         since = claims.mfa_authenticated_at or claims.issued_at
         context["aws:MultiFactorAuthAge"] = str(max(0, int(ctx.now.timestamp()) - since))
+    if claims.federated_provider:
+        _federation_keys(claims, context)
+
+
+def _federation_keys(claims: Any, context: Context) -> None:
+    """A federated session's identity-provider keys stay usable in the role's permission
+    policies (e.g. ``${accounts.example.com:sub}`` in a resource), as AWS documents."""
+    provider = claims.federated_provider
+    if ":saml-provider/" in provider:
+        context.update({k: _text(v) for k, v in claims.federated_claims.items()})
+        if claims.federated_audience:
+            context["saml:aud"] = claims.federated_audience
+        return
+    prefix = provider.split(":oidc-provider/", 1)[-1]
+    if claims.federated_subject:
+        context[f"{prefix}:sub"] = claims.federated_subject
+    if claims.federated_audience:
+        context[f"{prefix}:aud"] = claims.federated_audience
+    for name, value in claims.federated_claims.items():
+        context[f"{prefix}:{name}"] = _text(value)
 
 
 def _tag_keys(params: dict[str, Any], context: Context) -> None:

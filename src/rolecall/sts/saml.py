@@ -186,8 +186,7 @@ def assume_role_with_saml(ctx: CallContext, params: dict[str, Any]) -> dict[str,
         federated_claims={"saml:namequalifier": qualifier, "saml:sub": claims.subject,
                           "saml:sub_type": sub_type, "saml:iss": claims.issuer},
     )
-    role.last_used_at = ctx.now
-    role.last_used_region = ctx.region
+    ctx.server.audit.role_used(role.id, ctx.now, ctx.region)
     session = from_session(session_claims)
     ctx.audit["userIdentity"] = {
         "type": "SAMLUser",
