@@ -392,4 +392,4 @@ def test_oversized_session_policy_is_packed_policy_too_large(iam, account, bob):
     code_, message, status = error_of(err)
     assert (code_, status) == ("PackedPolicyTooLarge", 400)
     assert message.startswith("Packed policy consumes ")
-    assert message.endswith("% of allotted space, please use smaller policy.")
+    assert message.endswith("% of allotted space, please use smaller policy for request.")

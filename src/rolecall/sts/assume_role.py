@@ -23,6 +23,7 @@ CHAINED_LIMIT = 3600
 ROOT_REFUSED = "Roles may not be assumed by root accounts."
 MAX_DURATION_TEXT = ("The requested DurationSeconds exceeds the MaxSessionDuration set for "
                      "this role.")
+INVALID_ARN = "Request ARN is invalid"
 CHAINED_TEXT = ("The requested DurationSeconds exceeds the 1 hour session limit for roles "
                 "assumed by role chaining.")
 
@@ -52,7 +53,7 @@ def load_role(ctx: CallContext, role_arn: str, action: str) -> RoleView:
     not assume, so callers learn nothing about other accounts' roles."""
     found = ROLE_ARN.fullmatch(role_arn)
     if found is None:
-        raise AWSError("ValidationError", f"{role_arn} is not a valid role ARN.")
+        raise AWSError("ValidationError", INVALID_ARN)
     account, path, name = found.groups()
 
     def fetch() -> RoleView | None:

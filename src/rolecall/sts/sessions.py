@@ -34,6 +34,9 @@ _POLICY_ARN = re.compile(r"arn:aws:iam::(\d{12}|aws):policy/[\x21-\x7e]+")
 MFA_MISSING = ("MultiFactorAuthentication failed, must provide both MFA serial number and one "
                "time pass code.")
 MFA_INVALID = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+# A serial number that names no MFA device of the caller (two spaces, as AWS writes it).
+MFA_UNKNOWN_DEVICE = ("MultiFactorAuthentication failed, unable to validate MFA code.  Please "
+                      "verify your MFA serial number is valid and associated with this user.")
 
 
 # --- access key ids -------------------------------------------------------------------
@@ -130,7 +133,7 @@ def packed_policy_size(inputs: SessionInputs) -> int:
     if percent > 100:
         raise AWSError("PackedPolicyTooLarge",
                        f"Packed policy consumes {percent}% of allotted space, please use "
-                       "smaller policy.")
+                       "smaller policy for request.")
     return percent
 
 
@@ -161,7 +164,7 @@ def verify_mfa(ctx: CallContext, params: dict[str, Any]) -> bool:
     owner = ctx.principal.user_id or (ctx.principal.account_id if ctx.principal.is_root
                                       else None)
     if device is None or owner is None or device.owner_id != owner:
-        raise AWSError("AccessDenied", MFA_INVALID)
+        raise AWSError("AccessDenied", MFA_UNKNOWN_DEVICE)
     seed = ctx.server.keys.decrypt(device.seed_encrypted).decode()
     step = totp.matching_step(seed, code, ctx.server.clock(), after=device.last_time_step)
     if step is None:

@@ -29,7 +29,7 @@ from ..policy import (
 from ..protocol.errors import AWSError
 from ..store.tables import OIDCProvider, Role
 from . import sessions
-from .assume_role import DEFAULT_DURATION, MAX_DURATION_TEXT, ROLE_ARN
+from .assume_role import DEFAULT_DURATION, INVALID_ARN, MAX_DURATION_TEXT, ROLE_ARN
 
 ACTION = "sts:AssumeRoleWithWebIdentity"
 DENIED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
@@ -48,6 +48,10 @@ def invalid_token(message: str) -> AWSError:
 
 @operation("sts", "AssumeRoleWithWebIdentity", authorize=False, write=False)
 def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    found = ROLE_ARN.fullmatch(params["RoleArn"])
+    if found is None:
+        raise AWSError("ValidationError", INVALID_ARN)
+    account_id, role_path, role_name = found.groups()
     token = params["WebIdentityToken"]
     try:
         claims = tokens.unverified_claims(token)
@@ -56,10 +60,6 @@ def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> d
     issuer = claims.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise invalid_token(NOT_JWT)
-    found = ROLE_ARN.fullmatch(params["RoleArn"])
-    if found is None:
-        raise AWSError("AccessDenied", DENIED)
-    account_id, role_path, role_name = found.groups()
     provider = ctx.db.scalar(select(OIDCProvider).where(
         OIDCProvider.account_id == account_id, OIDCProvider.url == url_key(_with_scheme(issuer))))
     if provider is None:
