@@ -224,5 +224,7 @@ def _audit(server: Server, ctx: CallContext | None, service: str, operation: str
             error_code=err.code if err else None,
             error_message=err.message if err else None,
             extra=ctx.audit if ctx else None,
-        )
+        ),
+        now,
     )
+

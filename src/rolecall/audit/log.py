@@ -25,7 +25,7 @@ log = logging.getLogger("rolecall.audit")
 class AuditLog:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._events: list[dict] = []
+        self._events: list[tuple[dt.datetime, dict]] = []
         self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
         self._role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._lock = threading.Lock()
@@ -37,9 +37,10 @@ class AuditLog:
             self._thread = threading.Thread(target=self._run, name="audit", daemon=True)
             self._thread.start()
 
-    def record(self, event: dict) -> None:
+    def record(self, event: dict, when: dt.datetime) -> None:
+        """Queue a CloudTrail record; ``when`` is its eventTime as a datetime."""
         with self._lock:
-            self._events.append(event)
+            self._events.append((when, event))
 
     def key_used(self, access_key_id: str, when: dt.datetime, service: str, region: str) -> None:
         with self._lock:
@@ -83,19 +84,19 @@ class AuditLog:
             key_use, self._key_use = self._key_use, {}
         self._write([], key_use, {})
 
-    def _write(self, events: list[dict], key_use: dict, role_use: dict) -> None:
+    def _write(self, events: list[tuple[dt.datetime, dict]], key_use: dict,
+               role_use: dict) -> None:
         if not events and not key_use and not role_use:
             return
         rows = [
             {
-                "event_time": dt.datetime.strptime(event["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
-                .replace(tzinfo=dt.UTC),
+                "event_time": when,
                 "account_id": event.get("recipientAccountId"),
                 "event_name": event["eventName"],
                 "error_code": event.get("errorCode"),
-                "record": json.dumps(event, default=str),
+                "record": json.dumps(event, default=str, separators=(",", ":")),
             }
-            for event in events
+            for when, event in events
         ]
         try:
             with self._db.transaction() as session:
