@@ -18,7 +18,7 @@ from sqlalchemy import insert, update
 from ..store.db import Database
 from ..store.tables import AccessKey, AuditEvent, Role
 
-FLUSH_SECONDS = 0.2
+FLUSH_SECONDS = 0.05
 log = logging.getLogger("rolecall.audit")
 
 
