@@ -78,8 +78,14 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             region = signed.region
         elif operation_name in models.sts_operation_names():
             service = "sts"
-        if service not in models.SERVICES:
-            raise not_implemented(f"{service}:{operation_name or '?'}")
+        if signed is not None and service not in models.SERVICES:
+            from . import other_services  # imports this module
+
+            return other_services.handle(
+                server, request, service, region, form,
+                lambda: _authenticate(server, request, signed, query_pairs, now, now_ts),
+                request_id, now,
+            )
         if not operation_name:
             raise AWSError("MissingAction", "Missing Action")
         model = models.operation_model(service, operation_name)

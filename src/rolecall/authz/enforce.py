@@ -189,7 +189,9 @@ class Authorizer:
         )
         decision = evaluate(request, policies)
         if not decision.allowed:
-            raise access_denied(ctx.principal.arn, action, target.resource, decision)
+            err = access_denied(ctx.principal.arn, action, target.resource, decision)
+            err.decision = decision
+            raise err
 
 
 def with_resource_policy(policies: PolicySet, text: str) -> PolicySet | None:

@@ -18,7 +18,7 @@ from rolecall.policy.evaluate import (
     evaluate,
 )
 from rolecall.policy.explain import explain
-from rolecall.policy.findings import Finding, validate_policy_findings
+from rolecall.policy.findings import Finding, known_action, validate_policy_findings
 from rolecall.policy.jsontext import Position
 from rolecall.policy.messages import access_denied_message, denying_policy_arn
 from rolecall.policy.request import Request, RequestPrincipal
@@ -45,6 +45,7 @@ __all__ = [
     "denying_policy_arn",
     "evaluate",
     "explain",
+    "known_action",
     "parse_policy",
     "validate_policy_findings",
 ]

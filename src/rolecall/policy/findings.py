@@ -111,6 +111,12 @@ def _catalog() -> _Catalog:
     return _Catalog({k: frozenset(v) for k, v in actions.items()}, frozenset(keys), tuple(patterns))
 
 
+def known_action(action: str) -> bool:
+    """Whether ``service:Action`` is in AWS's Service Authorization Reference."""
+    vendor, _, name = action.lower().partition(":")
+    return name in _catalog().actions.get(vendor, frozenset())
+
+
 def _known_key(key: str) -> bool:
     lowered = key.lower()
     if lowered in GLOBAL_KEYS or lowered.startswith(GLOBAL_PREFIXES):

@@ -63,6 +63,8 @@ class AWSError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        # The policy decision behind an AccessDenied, for encoded authorization messages.
+        self.decision: object | None = None
         known = _status_table().get(code, (400, True))
         self.status = status if status is not None else known[0]
         self.sender_fault = known[1]
