@@ -41,14 +41,15 @@ def test_walkthrough_user_and_role_are_simulated_in_reverse(account, iam, aws):
     allowed = bob.json["EvaluationResults"][0]
     assert allowed["EvalResourceName"] == "*"
     assert allowed["MatchedStatements"][0]["SourcePolicyId"] == "example-policy"
-    assert allowed["MatchedStatements"][0]["SourcePolicyType"] == "user-managed"
+    # Recorded responses name attached policies "IAM Policy", whatever the enum says.
+    assert allowed["MatchedStatements"][0]["SourcePolicyType"] == "IAM Policy"
     role = iam.simulate_principal_policy(
         PolicySourceArn=f"arn:aws:iam::{account.account_id}:role/example-role",
         ActionNames=["ec2:DescribeInstances", "rds:DescribeDBInstances"])
     assert decisions(role) == {"ec2:DescribeInstances": "implicitDeny",
                                "rds:DescribeDBInstances": "allowed"}
-    assert role["EvaluationResults"][1]["MatchedStatements"][0]["SourcePolicyType"] == (
-        "aws-managed")
+    assert role["EvaluationResults"][1]["MatchedStatements"][0]["SourcePolicyId"] == (
+        "AmazonRDSReadOnlyAccess")
 
 
 def test_group_policies_count_for_users(account, iam):
@@ -61,7 +62,9 @@ def test_group_policies_count_for_users(account, iam):
     result = iam.simulate_principal_policy(
         PolicySourceArn=f"arn:aws:iam::{account.account_id}:user/u", ActionNames=["s3:GetObject"])
     statement = result["EvaluationResults"][0]["MatchedStatements"][0]
-    assert (statement["SourcePolicyId"], statement["SourcePolicyType"]) == ("gp", "group")
+    assert (statement["SourcePolicyId"], statement["SourcePolicyType"]) == (
+        "group_g_gp", "IAM Policy")
+    # Just after the "[" of the Statement list.
     assert statement["StartPosition"] == {"Line": 1, "Column": 41}
 
 
@@ -75,9 +78,11 @@ def test_custom_policy_explicit_deny_and_positions(iam):
                                         ActionNames=["s3:GetObject", "s3:DeleteObject"])
     assert decisions(result) == {"s3:GetObject": "allowed", "s3:DeleteObject": "explicitDeny"}
     denied = result["EvaluationResults"][1]["MatchedStatements"]
+    # A later statement starts right after the previous one's closing brace; every
+    # statement ends right after its own.
     assert denied == [{"SourcePolicyId": "PolicyInputList.1", "SourcePolicyType": "IAM Policy",
-                       "StartPosition": {"Line": 5, "Column": 5},
-                       "EndPosition": {"Line": 5, "Column": 68}}]
+                       "StartPosition": {"Line": 4, "Column": 59},
+                       "EndPosition": {"Line": 5, "Column": 69}}]
 
 
 def test_context_entries_and_missing_context_values(iam):
@@ -198,7 +203,8 @@ def test_resource_policy_grants_named_caller(account, iam):
         ResourceArns=["arn:aws:s3:::bkt/k"], ResourcePolicy=bucket_policy, CallerArn=caller)
     evaluation = result["EvaluationResults"][0]
     assert evaluation["EvalDecision"] == "allowed"
-    assert evaluation["MatchedStatements"][0]["SourcePolicyType"] == "resource"
+    assert evaluation["MatchedStatements"][0]["SourcePolicyId"] == "ResourcePolicy"
+    assert evaluation["MatchedStatements"][0]["SourcePolicyType"] == "Resource Policy"
     with pytest.raises(ClientError) as caught:
         iam.simulate_custom_policy(PolicyInputList=[nothing], ActionNames=["s3:GetObject"],
                                    ResourcePolicy=bucket_policy)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import datetime as dt
+import functools
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..authz.gather import boundary_policies, entity_policies, tags_of, user_policies
+from ..authz.gather import boundary_policies, entity_policies, tags_of
 from ..operations import CallContext, operation
 from ..policy import (
     Decision,
@@ -23,18 +25,23 @@ from ..policy import (
     PolicyRef,
     PolicySet,
     PolicyType,
+    Position,
     Request,
     RequestPrincipal,
     context_keys,
     evaluate,
     parse_policy,
 )
-from ..policy.evaluate import BOUNDARY
+from ..policy.evaluate import BOUNDARY, RESOURCE
+from ..policy.request import Context
 from ..protocol.errors import invalid_input, no_such_entity
-from ..store.tables import Group, Role, User
+from ..store.tables import Group, GroupMember, Role, User
 from .common import paginate
 
+# SourcePolicyType as AWS reports it (the API reference's enum lists other values, but
+# recorded responses carry these two strings, for input and attached policies alike).
 INPUT_POLICY = "IAM Policy"
+RESOURCE_POLICY = "Resource Policy"
 # EC2 scenarios and the resource types each must be given (ResourceHandlingOption).
 EC2_SCENARIOS = {
     "EC2-VPC-InstanceStore": ("instance", "image", "security-group", "network-interface"),
@@ -172,12 +179,53 @@ def _caller(arn: str | None, db: Session | None) -> RequestPrincipal | None:
 # --- results --------------------------------------------------------------------------
 
 
-def _statement(match: MatchedStatement) -> dict[str, Any]:
+@functools.lru_cache(maxsize=256)
+def _line_starts(text: str) -> tuple[int, ...]:
+    return (0, *(i + 1 for i, char in enumerate(text) if char == "\n"))
+
+
+def _where(starts: tuple[int, ...], offset: int) -> dict[str, int]:
+    line = bisect.bisect_right(starts, offset)
+    return {"Line": line, "Column": offset - starts[line - 1] + 1}
+
+
+def _skip_back(text: str, at: int) -> int:
+    while at >= 0 and text[at] in " \t\r\n":
+        at -= 1
+    return at
+
+
+def reported_span(text: str, opening: Position, closing: Position) -> tuple[dict, dict]:
+    """StartPosition/EndPosition of a statement as AWS's reader reports them.
+
+    AWS gives the reader's position just before it takes the statement's opening brace:
+    right after the ``[`` for the first statement of a list, right after the previous
+    statement's ``}`` for the others, and right after the brace itself when Statement is a
+    single object (the reader takes it along with the "Statement" key). The end is right
+    after the closing brace. Recorded responses: the AWS CLI's simulate-custom-policy
+    example (Line 1, Column 38 to 167 for a one-statement object) and outputs for
+    two-statement lists, where the second statement starts where the first ends.
+    """
+    starts = _line_starts(text)
+    brace = starts[opening.line - 1] + opening.column - 1
+    before = _skip_back(text, brace - 1)
+    if before >= 0 and text[before] == "[":
+        begin = before + 1
+    elif before >= 0 and text[before] == ",":
+        begin = _skip_back(text, before - 1) + 1
+    else:
+        begin = brace + 1
+    end = starts[closing.line - 1] + closing.column
+    return _where(starts, begin), _where(starts, end)
+
+
+def _statement(match: MatchedStatement, texts: dict[tuple[str, str], str]) -> dict[str, Any]:
+    start, end = reported_span(texts[(match.layer, match.policy_id)], match.start, match.end)
     return {
         "SourcePolicyId": match.policy_id,
         "SourcePolicyType": match.policy_type,
-        "StartPosition": {"Line": match.start.line, "Column": match.start.column},
-        "EndPosition": {"Line": match.end.line, "Column": match.end.column},
+        "StartPosition": start,
+        "EndPosition": end,
     }
 
 
@@ -196,24 +244,29 @@ def _details(decision: Decision, policies: PolicySet, same_account: bool,
     identity = any(m.layer == "identity" and m.effect == "Allow" for m in decision.matched)
     details = {INPUT_POLICY: "allowed" if identity else "implicitDeny"}
     if policies.resource is not None:
-        granted = any(m.layer == "resource" and m.effect == "Allow" for m in decision.matched)
-        details["Resource Policy"] = "allowed" if granted else "implicitDeny"
+        granted = any(m.layer == RESOURCE and m.effect == "Allow" for m in decision.matched)
+        details[RESOURCE_POLICY] = "allowed" if granted else "implicitDeny"
     if decision.decision == "explicitDeny":
         for m in decision.matched:
-            key = "Resource Policy" if m.layer == "resource" else INPUT_POLICY
+            key = RESOURCE_POLICY if m.layer == RESOURCE else INPUT_POLICY
             details[key] = "explicitDeny"
     return details
 
 
-def _result(decision: Decision, policies: PolicySet, same_account: bool) -> dict[str, Any]:
+def _result(decision: Decision, policies: PolicySet, same_account: bool,
+            texts: dict[tuple[str, str], str], missing: list[str]) -> dict[str, Any]:
+    """One EvaluationResult. Missing context values are listed at the top for the "*"
+    resource and, when resources are named, under ResourceSpecificResults instead
+    (EvaluationResult, MissingContextValues)."""
     request = decision.request
-    matched = [_statement(m) for m in decision.matched]
+    matched = [_statement(m, texts) for m in decision.matched]
+    named = request.resource != "*"
     result: dict[str, Any] = {
         "EvalActionName": request.action,
         "EvalResourceName": request.resource,
         "EvalDecision": decision.decision,
         "MatchedStatements": matched,
-        "MissingContextValues": list(decision.missing_context_keys),
+        "MissingContextValues": [] if named else list(missing),
     }
     details = _details(decision, policies, same_account, request.resource)
     if details is not None:
@@ -222,14 +275,15 @@ def _result(decision: Decision, policies: PolicySet, same_account: bool) -> dict
         result["PermissionsBoundaryDecisionDetail"] = {
             "AllowedByPermissionsBoundary": _boundary_allows(decision)
         }
-    if request.resource != "*":
+    if named:
         specific: dict[str, Any] = {
             "EvalResourceName": request.resource,
             "EvalResourceDecision": decision.decision,
             "MatchedStatements": matched,
-            "MissingContextValues": list(decision.missing_context_keys),
+            "MissingContextValues": list(missing),
         }
-        if details is not None:
+        if details:
+            # Only cross-account simulations detail a single resource's decision.
             specific["EvalDecisionDetails"] = details
         if policies.boundary is not None:
             specific["PermissionsBoundaryDecisionDetail"] = result[
@@ -248,9 +302,26 @@ class Simulation:
     resources: list[str]
     owner: str
     context: dict[str, str | list[str]]
+    texts: dict[tuple[str, str], str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.texts = {(layer, ref.id): ref.policy.text
+                      for layer, refs in self.policies.layers() for ref in refs}
+
+    def missing_context_values(self) -> list[str]:
+        """Every key the simulated policies read that neither ContextEntries nor the
+        simulated caller supplies, whatever the action: AWS lists them as
+        GetContextKeysFor*Policy would (boto3 issue 3111 shows a key from a statement for
+        another action reported)."""
+        supplied = {name.lower() for name in self.context}
+        caller = Context(Request(self.principal, "iam:SimulateCustomPolicy", "*"))
+        keys = _keys([ref.policy for _, refs in self.policies.layers() for ref in refs])
+        return [key for key in keys
+                if key.lower() not in supplied and caller.get(key.lower()) is None]
 
     def run(self) -> list[dict[str, Any]]:
         results = []
+        missing = self.missing_context_values()
         for action in self.actions:
             if ":" not in action:
                 raise invalid_input(f"Invalid action name: {action}.")
@@ -259,7 +330,7 @@ class Simulation:
                 request = Request(self.principal, action, resource, account, self.context)
                 decision = evaluate(request, self.policies)
                 same = account == self.principal.account
-                results.append(_result(decision, self.policies, same))
+                results.append(_result(decision, self.policies, same, self.texts, missing))
         return results
 
 
@@ -269,7 +340,7 @@ def _simulation(ctx: CallContext, params: dict[str, Any], principal: RequestPrin
     _check_scenario(params.get("ResourceHandlingOption"), resources)
     resource_policy = None
     if params.get("ResourcePolicy") is not None:
-        resource_policy = PolicyRef("ResourcePolicy", "resource",
+        resource_policy = PolicyRef("ResourcePolicy", RESOURCE_POLICY,
                                     _parse(params["ResourcePolicy"], PolicyType.RESOURCE))
     owner = params.get("ResourceOwner")
     owner_account = _account_of(owner) if owner else principal.account
@@ -304,10 +375,28 @@ def _source(ctx: CallContext, arn: str) -> tuple[str, Any]:
     return kind, row
 
 
+def _labelled(ctx: CallContext, kind: str, row: Any) -> list[PolicyRef]:
+    """An entity's policies named as the simulator names them: an inline policy as
+    ``<kind>_<entity name>_<policy name>`` (e.g. ``role_my-role_my-policy``), a managed
+    policy by its name, every one of SourcePolicyType "IAM Policy" (recorded responses)."""
+    refs = []
+    for ref in entity_policies(ctx.db, kind, row.id):
+        inline = ref.type == kind
+        name = f"{kind}_{row.name}_{ref.id}" if inline else ref.id
+        refs.append(PolicyRef(name, INPUT_POLICY, ref.policy))
+    return refs
+
+
 def _source_policies(ctx: CallContext, kind: str, row: Any) -> list[PolicyRef]:
+    """A user's own policies then each of its groups'; a group's or role's own."""
+    refs = _labelled(ctx, kind, row)
     if kind == "user":
-        return user_policies(ctx.db, row)
-    return entity_policies(ctx.db, kind, row.id)
+        groups = ctx.db.scalars(
+            select(Group).join(GroupMember, GroupMember.group_id == Group.id)
+            .where(GroupMember.user_id == row.id).order_by(GroupMember.added_seq))
+        for group in groups:
+            refs.extend(_labelled(ctx, "group", group))
+    return refs
 
 
 def _boundary(ctx: CallContext, row: Any, params: dict[str, Any]) -> list[PolicyRef] | None:
@@ -318,7 +407,8 @@ def _boundary(ctx: CallContext, row: Any, params: dict[str, Any]) -> list[Policy
     arn = getattr(row, "permissions_boundary", None)
     if not arn:
         return None
-    return boundary_policies(ctx.db, arn)
+    refs = boundary_policies(ctx.db, arn) or []
+    return [PolicyRef(ref.id, INPUT_POLICY, ref.policy) for ref in refs]
 
 
 def _source_principal(ctx: CallContext, kind: str, row: Any) -> RequestPrincipal:
@@ -354,8 +444,9 @@ def simulate_custom_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str
                                PolicyType.BOUNDARY) if boundary_texts else None)
     if params.get("ResourcePolicy") is not None and params.get("CallerArn") is None:
         raise invalid_input("CallerArn must be specified when a ResourcePolicy is given.")
+    # Without CallerArn there is no caller: keys such as aws:username stay missing.
     principal = _caller(params.get("CallerArn"), ctx.db) or RequestPrincipal(
-        f"arn:aws:iam::{ctx.account_id}:user/", ctx.account_id, "User")
+        "", ctx.account_id, "User")
     simulation = _simulation(ctx, params, principal, identity, boundary)
     return paginate(simulation.run(), params, "EvaluationResults")
 

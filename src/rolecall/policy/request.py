@@ -107,7 +107,7 @@ def _context_values(value: object) -> tuple[str, ...]:
 
 
 _PRINCIPAL_KEYS = {
-    "aws:principalarn": lambda p: p.role_arn or p.arn,
+    "aws:principalarn": lambda p: p.role_arn or p.arn or None,
     "aws:principalaccount": lambda p: p.account,
     "aws:principaltype": lambda p: p.type,
     "aws:userid": lambda p: p.user_id,
