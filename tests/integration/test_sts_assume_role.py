@@ -393,3 +393,11 @@ def test_oversized_session_policy_is_packed_policy_too_large(iam, account, bob):
     assert (code_, status) == ("PackedPolicyTooLarge", 400)
     assert message.startswith("Packed policy consumes ")
     assert message.endswith("% of allotted space, please use smaller policy for request.")
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:iam:123456789012:role/missing-colon",
+                                 "arn:aws:iam::123456789012:user/Bob"])
+def test_malformed_role_arn_is_request_arn_is_invalid(account, bob, arn):
+    with pytest.raises(ClientError) as err:
+        client_for(account, "sts", bob).assume_role(RoleArn=arn, RoleSessionName="sess")
+    assert error_of(err) == ("ValidationError", "Request ARN is invalid", 400)

@@ -82,6 +82,20 @@ def test_session_token_with_mfa_unlocks_iam_and_mfa_conditions(iam, account):
     assert error_of(err)[0] == "InvalidClientTokenId"
 
 
+@pytest.mark.parametrize("serial", ["GAHT12345678", "alice's device"])
+def test_session_token_with_a_serial_that_is_not_the_users_device(iam, account, serial):
+    keys = make_user(iam, "bob", policy=None)
+    iam.create_user(UserName="alice")
+    now = time.time()
+    alices, seed = enable_virtual_mfa(iam, "alice", at=now)
+    serial = alices if serial == "alice's device" else serial
+    with pytest.raises(ClientError) as err:
+        client_for(account, "sts", keys).get_session_token(SerialNumber=serial,
+                                                           TokenCode=code(seed, now))
+    assert error_of(err) == (
+        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  Please "
+        "verify your MFA serial number is valid and associated with this user.", 403)
+
 def test_federation_token_is_a_federated_user_with_intersected_permissions(iam, account):
     keys = make_user(iam, "broker", policy=READ_IAM)
     sts = client_for(account, "sts", keys)
