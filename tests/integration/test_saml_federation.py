@@ -91,7 +91,7 @@ def test_provider_round_trip(iam, account, idp, provider):
     "<not-metadata>" + "x" * 1000 + "</not-metadata>",
     "not xml at all " * 100,
     Idp().metadata(use="encryption"),  # no signing certificate
-])
+], ids=["not-metadata", "not-xml", "no-signing-certificate"])
 def test_metadata_must_be_idp_metadata_with_a_signing_certificate(iam, document):
     with pytest.raises(ClientError) as err:
         iam.create_saml_provider(Name="Bad", SAMLMetadataDocument=document)
