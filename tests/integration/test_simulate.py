@@ -262,3 +262,28 @@ def test_simulation_requires_permission(account, iam):
     assert caught.value.response["Error"]["Message"].startswith(
         f"User: arn:aws:iam::{account.account_id}:user/bob is not authorized to perform: "
         f"iam:SimulatePrincipalPolicy on resource: arn:aws:iam::{account.account_id}:user/bob")
+
+
+def test_role_inline_policy_is_named_after_role_and_policy(account, iam):
+    # A recorded response names a role's inline policy "role_<role name>_<policy name>".
+    iam.create_role(RoleName="ecs-task", AssumeRolePolicyDocument=trust_account(
+        account.account_id))
+    iam.put_role_policy(RoleName="ecs-task", PolicyName="secrets", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "ssm:GetParameters", "Resource": "*"}]}))
+    result = iam.simulate_principal_policy(
+        PolicySourceArn=f"arn:aws:iam::{account.account_id}:role/ecs-task",
+        ActionNames=["ssm:GetParameters"])["EvaluationResults"][0]
+    assert result["EvalDecision"] == "explicitDeny"
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in result["MatchedStatements"]] \
+        == [("role_ecs-task_secrets", "IAM Policy")]
+    with pytest.raises(ClientError) as caught:
+        iam.simulate_principal_policy(
+            PolicySourceArn=f"arn:aws:iam::{account.account_id}:role/ecs-task",
+            ActionNames=["s3:GetObject"], ResourcePolicy=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                    "Resource": "*"}]}))
+    assert caught.value.response["Error"] == {
+        "Type": "Sender", "Code": "InvalidInput",
+        "Message": "Invalid caller - Caller must be an IAM user in this context."}

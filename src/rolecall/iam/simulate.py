@@ -427,8 +427,8 @@ def simulate_principal_policy(ctx: CallContext, params: dict[str, Any]) -> dict[
     kind, row = _source(ctx, params["PolicySourceArn"])
     caller_arn = params.get("CallerArn")
     if params.get("ResourcePolicy") is not None and kind != "user" and caller_arn is None:
-        raise invalid_input("CallerArn must be specified when a ResourcePolicy is given and "
-                            "PolicySourceArn is not an IAM user.")
+        # The text a recorded SimulatePrincipalPolicy response gives for a role.
+        raise invalid_input("Invalid caller - Caller must be an IAM user in this context.")
     principal = _caller(caller_arn, ctx.db) or _source_principal(ctx, kind, row)
     identity = _source_policies(ctx, kind, row) + input_policies(
         params.get("PolicyInputList"), "PolicyInputList", PolicyType.IDENTITY)
