@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +17,13 @@ from .errors import AWSError
 _POLICY_DOCUMENT_SHAPE = "policyDocumentType"
 
 
+# Characters XML 1.0 cannot carry, not even as references (control characters, U+FFFE/F):
+# an echoed input holding one would make the whole answer unreadable to every SDK.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def escape(text: str) -> str:
+    text = _NOT_XML.sub("\ufffd", text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
