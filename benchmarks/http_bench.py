@@ -35,6 +35,9 @@ BIN = pathlib.Path(sys.executable).parent
 
 OPERATIONS = {
     "GetCallerIdentity": ("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}),
+    # The same call signed with temporary credentials from AssumeRole (session token).
+    "GetCallerIdentity-session": (
+        "sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}),
     "GetRole": ("iam", {"Action": "GetRole", "Version": "2010-05-08", "RoleName": "bench-role"}),
     "AssumeRole": (
         "sts",
@@ -108,10 +111,23 @@ def setup_identities(endpoint: str, root: dict, with_role: bool) -> dict:
     return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
 
 
+def role_session(endpoint: str, key: dict, account: str) -> dict:
+    import boto3
+
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id=key["AccessKeyId"],
+                       aws_secret_access_key=key["SecretAccessKey"])
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/bench-role",
+                            RoleSessionName="bench")["Credentials"]
+    return {"AccessKeyId": creds["AccessKeyId"], "SecretAccessKey": creds["SecretAccessKey"],
+            "SessionToken": creds["SessionToken"]}
+
+
 def signed_requests(endpoint: str, operation: str, key: dict, account: str, count: int):
     service, params = OPERATIONS[operation]
     params = {k: v.replace("{account}", account) for k, v in params.items()}
-    credentials = Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+    credentials = Credentials(key["AccessKeyId"], key["SecretAccessKey"],
+                              key.get("SessionToken"))
     out = []
     for i in range(count):
         body = urlencode({**params, "RoleSessionName": f"bench{i}"}
@@ -159,7 +175,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--operations", default="GetCallerIdentity,GetRole")
+    parser.add_argument("--operations",
+                        default="GetCallerIdentity,GetCallerIdentity-session,GetRole,AssumeRole")
     parser.add_argument("--compare-moto", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -188,6 +205,8 @@ def main() -> None:
                     signer = key if operation != "GetRole" else root
                     if name == "moto":
                         signer = key
+                    if operation == "GetCallerIdentity-session":
+                        signer = role_session(endpoint, key, account)
                     script = pathlib.Path(scratch) / f"{name}-{operation}.lua"
                     wrk_script(signed_requests(endpoint, operation, signer, account, 200),
                                script, endpoint.removeprefix("http://"))
