@@ -286,9 +286,12 @@ def verify(
     if signed.presigned and not declared:
         candidates.append(UNSIGNED_PAYLOAD)
     key = signing_key(secret, signed.date, signed.region, signed.service)
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, and a
+    # claimed signature is whatever the client sent.
+    claimed = signed.signature.encode()
     for payload_hash in candidates:
         request = canonical_request(signed, method, raw_path, query_pairs, headers, payload_hash)
         expected = hmac.new(key, string_to_sign(signed, request).encode(), "sha256").hexdigest()
-        if hmac.compare_digest(expected, signed.signature):
+        if hmac.compare_digest(expected.encode(), claimed):
             return
     raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
