@@ -4,6 +4,7 @@ to the AWS managed catalog (arn:aws:iam::aws:policy/...), which no account may c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,11 @@ from .common import (
 )
 
 TAG_TYPE = "policy"
+# IAM validates every element of a policy ARN it is given: partition, service, an empty
+# region, the account (or "aws"), the resource type and the name's characters; a colon in
+# the resource is refused too (observed: ".../policy/arn:aws:iam::aws:policy/X is not valid").
+_POLICY_ARN = re.compile(
+    r"arn:aws:iam::(\d{12}|aws):policy(/[\x21-\x39\x3b-\x7e]*)?/[\w+=,.@-]+")
 AWS_MANAGED = "aws-managed"
 CUSTOMER_MANAGED = "user-managed"
 
@@ -82,12 +88,18 @@ def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
     return _info_from_row(row) if row is not None else None
 
 
+def require_valid_policy_arn(arn: str) -> None:
+    """A typo that breaks the ARN's shape (``arn:aws:iam:123456789012:policy/x``) is
+    InvalidInput, as AWS answers it; a well-formed ARN of no policy is NoSuchEntity."""
+    if not _POLICY_ARN.fullmatch(arn):
+        raise invalid_input(f"ARN {arn} is not valid.")
+
+
 def find_policy(ctx: CallContext, arn: str, *, attaching: bool = False) -> PolicyInfo:
     """The policy a call names. IAM words a missing one differently when it is being
     attached ("does not exist or is not attachable") than for reads and changes ("was not
     found")."""
-    if not arn.startswith("arn:"):
-        raise invalid_input(f"ARN {arn} is not valid.")
+    require_valid_policy_arn(arn)
     info = lookup_policy(ctx.db, ctx.account_id, arn)
     if info is None:
         if attaching:
