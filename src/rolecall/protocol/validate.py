@@ -2,12 +2,8 @@
 
 Every constraint in botocore's model (required, min/max length, pattern, enum, numeric
 range) is enforced here, because some SDKs validate nothing on the client side.
-Messages follow AWS's format: ``1 validation error detected: Value 'x' at 'userName'
+Messages follow AWS's format: ``1 validation error detected: Value 'x' at 'roleName'
 failed to satisfy constraint: Member must ...``; several errors are counted and joined.
-IAM checks its entity names' characters itself, after those checks, with its own text
-(``The specified value for roleName is invalid. It must contain only alphanumeric
-characters and/or the following: +=,.@_-``, as IAM answers e.g. a role ARN given as a
-role name).
 """
 
 from __future__ import annotations
@@ -20,28 +16,17 @@ from botocore.model import Shape
 
 from .errors import AWSError
 
-# The pattern of IAM's entity names (roleName, userName, policyName, groupName, ...).
-NAME_PATTERN = "[\\w+=,.@-]+"
-NAME_CHARACTERS = "+=,.@_-"
-
 
 def validate(shape: Shape | None, params: dict[str, Any]) -> None:
     if shape is None:
         return
     problems: list[str] = []
-    bad_names: list[str] = []
-    _check_structure(shape, params, "", problems, bad_names)
+    _check_structure(shape, params, "", problems)
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
         raise AWSError(
             "ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems)
-        )
-    if bad_names:
-        raise AWSError(
-            "ValidationError",
-            f"The specified value for {bad_names[0]} is invalid. It must contain only "
-            f"alphanumeric characters and/or the following: {NAME_CHARACTERS}",
         )
 
 
@@ -49,8 +34,7 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _check_structure(shape: Shape, params: dict, prefix: str, problems: list[str],
-                     bad_names: list[str]) -> None:
+def _check_structure(shape: Shape, params: dict, prefix: str, problems: list[str]) -> None:
     required = shape.required_members
     for name, member in shape.members.items():
         path = prefix + _camel(name)
@@ -61,37 +45,33 @@ def _check_structure(shape: Shape, params: dict, prefix: str, problems: list[str
                     f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
                 )
             continue
-        _check_value(member, value, path, problems, bad_names)
+        _check_value(member, value, path, problems)
 
 
-def _check_value(shape: Shape, value: Any, path: str, problems: list[str],
-                 bad_names: list[str]) -> None:
+def _check_value(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
     kind = shape.type_name
     meta = shape.metadata
     shown = "" if meta.get("sensitive") else f" '{_show(value)}'"
     fail = f"Value{shown} at '{path}' failed to satisfy constraint: Member must "
     if kind == "structure":
-        _check_structure(shape, value, path + ".", problems, bad_names)
+        _check_structure(shape, value, path + ".", problems)
         return
     if kind == "list":
         _check_length(len(value), meta, fail, problems)
         for index, item in enumerate(value, start=1):
-            _check_value(shape.member, item, f"{path}.{index}.member", problems, bad_names)
+            _check_value(shape.member, item, f"{path}.{index}.member", problems)
         return
     if kind == "map":
         _check_length(len(value), meta, fail, problems)
         for key, item in value.items():
-            _check_value(shape.key, key, f"{path}.key", problems, bad_names)
-            _check_value(shape.value, item, f"{path}.value", problems, bad_names)
+            _check_value(shape.key, key, f"{path}.key", problems)
+            _check_value(shape.value, item, f"{path}.value", problems)
         return
     if kind == "string":
         _check_length(len(value), meta, fail, problems)
         pattern = meta.get("pattern")
         if pattern and _compiled(pattern) is not None and not _compiled(pattern).fullmatch(value):
-            if pattern == NAME_PATTERN:
-                bad_names.append(path)
-            else:
-                problems.append(fail + f"satisfy regular expression pattern: {pattern}")
+            problems.append(fail + f"satisfy regular expression pattern: {pattern}")
         if shape.enum and value not in shape.enum:
             problems.append(fail + "satisfy enum value set: [" + ", ".join(shape.enum) + "]")
         return
