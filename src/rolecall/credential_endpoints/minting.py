@@ -16,16 +16,8 @@ from sqlalchemy import select
 from .. import ids
 from ..auth.keys import ServerKeys
 from ..auth.session_tokens import SessionClaims, seal
-from ..policy import (
-    MalformedPolicyError,
-    PolicyRef,
-    PolicySet,
-    PolicyType,
-    Request,
-    RequestPrincipal,
-    evaluate,
-    parse_policy,
-)
+from ..authz.trust import trust_allows
+from ..policy import RequestPrincipal
 from ..store.db import Database
 from ..store.tables import InstanceProfile, Role
 from ..sts.sessions import temporary_key_id
@@ -108,16 +100,10 @@ class RoleSessions:
             return Issued(role_arn, role.name, claims, seal(claims, self._keys.session_key))
 
     def _trusts(self, role: Role) -> bool:
-        try:
-            trust = parse_policy(role.assume_role_policy, PolicyType.TRUST)
-        except MalformedPolicyError:
-            return False
-        request = Request(RequestPrincipal(arn=self._service, account=role.account_id,
-                                           type="Service"),
-                          "sts:AssumeRole",
-                          f"arn:aws:iam::{role.account_id}:role{role.path}{role.name}")
-        policies = PolicySet(resource=PolicyRef("TrustPolicy", "resource", trust))
-        return evaluate(request, policies).allowed
+        principal = RequestPrincipal(arn=self._service, account=role.account_id, type="Service")
+        return trust_allows(role.assume_role_policy,
+                            f"arn:aws:iam::{role.account_id}:role{role.path}{role.name}",
+                            principal, ["sts:AssumeRole"])
 
 
 def instance_profile_role(account_id: str, profile_name: str):

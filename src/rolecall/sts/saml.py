@@ -17,18 +17,10 @@ from typing import Any
 from sqlalchemy import select
 
 from ..auth.principal import from_session
+from ..authz.trust import trust_allows
 from ..iam.saml_providers import lookup
 from ..operations import CallContext, operation
-from ..policy import (
-    MalformedPolicyError,
-    PolicyRef,
-    PolicySet,
-    PolicyType,
-    Request,
-    RequestPrincipal,
-    evaluate,
-    parse_policy,
-)
+from ..policy import RequestPrincipal
 from ..protocol.errors import AWSError
 from ..saml import assertions
 from ..saml.metadata import InvalidMetadata, parse_metadata
@@ -287,21 +279,16 @@ def _trust_context(claims: assertions.Assertion, provider: SAMLProvider, recipie
 
 def _trusted(role: Role, provider: SAMLProvider, context: dict[str, Any],
              inputs: sessions.SessionInputs, source_identity: str | None) -> bool:
-    try:
-        trust = parse_policy(role.assume_role_policy, PolicyType.TRUST)
-    except MalformedPolicyError:
-        return False
     actions = [ACTION]
     if inputs.tags or inputs.transitive_tag_keys:
         actions.append("sts:TagSession")
     if source_identity:
         actions.append("sts:SetSourceIdentity")
-    policies = PolicySet(resource=PolicyRef("TrustPolicy", "resource", trust))
-    resource = f"arn:aws:iam::{role.account_id}:role{role.path}{role.name}"
     principal = RequestPrincipal(arn=provider.arn, account=provider.account_id,
                                  type="SAMLUser")
-    return all(evaluate(Request(principal, action, resource, context=context),
-                        policies).allowed for action in actions)
+    return trust_allows(role.assume_role_policy,
+                        f"arn:aws:iam::{role.account_id}:role{role.path}{role.name}",
+                        principal, actions, context)
 
 
 def _duration(params: dict[str, Any], role: Role, claims: assertions.Assertion,

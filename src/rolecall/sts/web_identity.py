@@ -13,19 +13,11 @@ from typing import Any
 from sqlalchemy import select
 
 from ..auth.principal import from_session
+from ..authz.trust import trust_allows
 from ..iam.oidc_providers import url_key
 from ..oidc import fetch, tokens
 from ..operations import CallContext, operation
-from ..policy import (
-    MalformedPolicyError,
-    PolicyRef,
-    PolicySet,
-    PolicyType,
-    Request,
-    RequestPrincipal,
-    evaluate,
-    parse_policy,
-)
+from ..policy import RequestPrincipal
 from ..protocol.errors import AWSError
 from ..store.tables import OIDCProvider, Role
 from . import sessions
@@ -172,10 +164,6 @@ def _check_claims(claims: dict[str, Any], provider: OIDCProvider, now: float) ->
 
 def _trusted(role: Role, provider: OIDCProvider, claims: dict[str, Any], audience: str,
              subject: str, params: dict[str, Any]) -> bool:
-    try:
-        trust = parse_policy(role.assume_role_policy, PolicyType.TRUST)
-    except MalformedPolicyError:
-        return False
     prefix = provider.url
     context: dict[str, Any] = {
         f"{prefix}:aud": audience,
@@ -188,10 +176,8 @@ def _trusted(role: Role, provider: OIDCProvider, claims: dict[str, Any], audienc
         context[f"{prefix}:amr"] = [str(v) for v in amr]
     elif isinstance(amr, str):
         context[f"{prefix}:amr"] = amr
-    request = Request(
-        RequestPrincipal(arn=provider.arn, account=role.account_id, type="WebIdentityUser"),
-        ACTION, f"arn:aws:iam::{role.account_id}:role{role.path}{role.name}",
-        context=context,
-    )
-    return evaluate(request, PolicySet(resource=PolicyRef("TrustPolicy", "resource", trust))
-                    ).allowed
+    principal = RequestPrincipal(arn=provider.arn, account=role.account_id,
+                                 type="WebIdentityUser")
+    return trust_allows(role.assume_role_policy,
+                        f"arn:aws:iam::{role.account_id}:role{role.path}{role.name}",
+                        principal, [ACTION], context)
