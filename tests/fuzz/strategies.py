@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from typing import Any
 
 from botocore.model import Shape
 from hypothesis import strategies as st
+
+from rolecall.app import MAX_BODY
+from rolecall.protocol import models
 
 from .harness import ACCOUNT_ID
 
@@ -240,20 +244,43 @@ def _realistic(name: str, shape: Shape) -> st.SearchStrategy | None:
 def _string(shape: Shape) -> st.SearchStrategy[str]:
     meta = shape.metadata
     low, high = meta.get("min", 0), meta.get("max", 128)
-    options = [text, nasty, st.text(min_size=high, max_size=high + 1) if high <= 4096
-               else st.just("a" * (high + 1))]
+    # Strings at and just past the maximum length, built by repeating a short text
+    # (drawing thousands of characters one by one is slow).
+    at_limit = st.tuples(st.text(min_size=1, max_size=3), st.sampled_from((high, high + 1)))
+    options = [text, nasty]
+    if high <= MAX_BODY:
+        options.append(at_limit.map(lambda t: (t[0] * (t[1] // len(t[0]) + 1))[:t[1]]))
     if low > 0:
         options.append(st.text(max_size=low - 1))
     if shape.enum:
         options += [st.sampled_from(shape.enum)] * 3
     pattern = meta.get("pattern")
-    if pattern:
-        try:
-            re.compile(pattern)
-            options += [st.from_regex(pattern, fullmatch=True).map(lambda s: s[:high])] * 2
-        except re.error:
-            pass
+    matching = _matching(pattern) if pattern else None
+    if matching is not None:
+        options += [matching.map(lambda s: s[:high])] * 2
     return st.one_of(options)
+
+
+@functools.cache
+def _matching(pattern: str) -> st.SearchStrategy[str] | None:
+    """Strings matching a model pattern; built once, as wide character classes are slow to
+    build (None for the few Java patterns Python cannot compile)."""
+    if "\\uD7FF" in pattern:
+        # The model's "any character" class (ARNs): plain text covers it, and its
+        # strategy is slow to build.
+        return None
+    try:
+        re.compile(pattern)
+    except re.error:
+        return None
+    return st.from_regex(pattern, fullmatch=True)
+
+
+@functools.cache
+def operation_input(service: str, operation: str) -> st.SearchStrategy[dict]:
+    """Inputs for one operation, built once per process."""
+    shape = models.operation_model(service, operation).input_shape
+    return values(shape) if shape is not None else st.just({})
 
 
 def _scalar(shape: Shape) -> st.SearchStrategy:

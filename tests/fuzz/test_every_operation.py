@@ -13,7 +13,7 @@ from rolecall.pipeline import UNSIGNED_OPERATIONS
 from rolecall.protocol import models
 
 from .harness import VERSIONS, assert_answered, examples, http_request
-from .strategies import form_pairs, values
+from .strategies import form_pairs, operation_input
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -24,7 +24,7 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
-FUZZ = settings(max_examples=examples(5), deadline=None, database=None,
+FUZZ = settings(max_examples=examples(12), deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 
 
@@ -34,7 +34,7 @@ FUZZ = settings(max_examples=examples(5), deadline=None, database=None,
 @given(data=st.data())
 def test_operation_answers_every_input_without_500(rolecall, service, operation, data):
     shape = models.operation_model(service, operation).input_shape
-    params = data.draw(values(shape) if shape is not None else st.just({}), label="params")
+    params = data.draw(operation_input(service, operation), label="params")
     form = [("Action", operation), ("Version", VERSIONS[service]), *form_pairs(shape, params)]
     choices = list(rolecall.signers)
     if (service, operation) in UNSIGNED_OPERATIONS:
