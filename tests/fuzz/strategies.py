@@ -371,3 +371,29 @@ def _flatten(shape: Shape, value: Any, prefix: str, pairs: list[tuple[str, str]]
             _flatten(shape.value, item, f"{base}.{index}.value", pairs)
     else:
         pairs.append((prefix, _scalar_text(shape, value)))
+
+
+_SUFFIXES = (".x", ".member", ".member.1", ".member.0", ".1", ".entry.1.key", ".Key", "..", ".")
+
+
+@st.composite
+def mangled(draw, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Now and then, keys the serializer would never write: a scalar named as if it had
+    members, an item index of 0 or far past the end, a key sent twice or dropped."""
+    pairs = list(pairs)
+    for _ in range(draw(st.integers(0, 2))):
+        if len(pairs) <= 2:
+            break
+        index = draw(st.integers(2, len(pairs) - 1))
+        key, value = pairs[index]
+        how = draw(st.sampled_from(("suffix", "renumber", "repeat", "drop")))
+        if how == "suffix":
+            pairs.append((key + draw(st.sampled_from(_SUFFIXES)), value))
+        elif how == "renumber":
+            number = str(draw(st.sampled_from((0, -1, 2, 99999, 10**30))))
+            pairs.append((re.sub(r"\.\d+(?=\.|$)", "." + number, key, count=1), value))
+        elif how == "repeat":
+            pairs.append((key, draw(text)))
+        else:
+            del pairs[index]
+    return pairs

@@ -13,7 +13,7 @@ from rolecall.pipeline import UNSIGNED_OPERATIONS
 from rolecall.protocol import models
 
 from .harness import VERSIONS, assert_answered, examples, http_request
-from .strategies import form_pairs, operation_input
+from .strategies import form_pairs, mangled, operation_input
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -36,6 +36,7 @@ def test_operation_answers_every_input_without_500(rolecall, service, operation,
     shape = models.operation_model(service, operation).input_shape
     params = data.draw(operation_input(service, operation), label="params")
     form = [("Action", operation), ("Version", VERSIONS[service]), *form_pairs(shape, params)]
+    form = data.draw(mangled(form), label="form")
     choices = list(rolecall.signers)
     if (service, operation) in UNSIGNED_OPERATIONS:
         choices.append(None)

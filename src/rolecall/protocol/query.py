@@ -68,7 +68,10 @@ def _list(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str]) -
     items = []
     index = 1
     while f"{base}.{index}" in prefixes:
-        items.append(_value(shape.member, f"{base}.{index}", form, prefixes))
+        item = _value(shape.member, f"{base}.{index}", form, prefixes)
+        # ``Names.member.1.x=...`` names no scalar item: ignored, like any unknown key.
+        if item is not None:
+            items.append(item)
         index += 1
     return items
 
@@ -83,8 +86,9 @@ def _map(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str]) ->
     while f"{base}.{index}" in prefixes:
         entry = f"{base}.{index}"
         map_key = form.get(f"{entry}.{key_name}")
-        if map_key is not None:
-            out[map_key] = _value(shape.value, f"{entry}.{value_name}", form, prefixes)
+        value = _value(shape.value, f"{entry}.{value_name}", form, prefixes)
+        if map_key is not None and value is not None:
+            out[map_key] = value
         index += 1
     return out
 
