@@ -4,6 +4,7 @@ parse), rolecall answers with an AWS error or a result, never a 500."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 from urllib.parse import quote, urlencode
 
@@ -11,7 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rolecall import explain_api
-from rolecall.pipeline import HttpResponse
+from rolecall.auth import sigv4
+from rolecall.pipeline import HttpRequest, HttpResponse
+from rolecall.protocol.errors import AWSError
 
 from .harness import HOST, assert_answered, examples, http_request, signed_request
 
@@ -188,3 +191,40 @@ def test_known_keys_with_mangled_signatures_never_answer_500(rolecall, signature
     if date is not None:
         request.headers["x-amz-date"] = [date]
     _answered(rolecall.send(request))
+
+
+def _presigned(signer, stamp: str, expires: str, service: str) -> HttpRequest:
+    """A GET presigned for ``stamp`` (whatever it says), signed correctly."""
+    query = {"Action": "GetCallerIdentity", "Version": "2011-06-15",
+             "X-Amz-Algorithm": sigv4.ALGORITHM,
+             "X-Amz-Credential": f"{signer.access_key_id}/{stamp[:8]}/us-east-1/{service}/"
+                                 "aws4_request",
+             "X-Amz-Date": stamp, "X-Amz-Expires": expires, "X-Amz-SignedHeaders": "host",
+             "X-Amz-Signature": "0" * 64}
+    if signer.session_token:
+        query["X-Amz-Security-Token"] = signer.session_token
+    headers = {"host": [HOST]}
+    try:
+        claims = sigv4.from_query(query)
+    except AWSError:
+        claims = None
+    if claims is not None:
+        canonical = sigv4.canonical_request(claims, "GET", "/", list(query.items()), headers,
+                                            sigv4.UNSIGNED_PAYLOAD)
+        key = sigv4.signing_key(signer.secret_access_key, claims.date, claims.region,
+                                claims.service)
+        query["X-Amz-Signature"] = hmac.new(
+            key, sigv4.string_to_sign(claims, canonical).encode(), "sha256").hexdigest()
+    return http_request(headers, b"", method="GET", query=urlencode(query))
+
+
+@FUZZ
+@given(stamp=amz_dates, expires=st.one_of(st.integers(-5, 700000).map(str), latin1),
+       service=st.sampled_from(("sts", "iam", "ec2")), signer_index=st.integers(0, 2))
+@example(stamp="99991231T235959Z", expires="604800", service="sts", signer_index=0)
+@example(stamp="00010101T000000Z", expires="604800", service="sts", signer_index=0)
+@example(stamp="20150830T123600Z", expires="\u00b9", service="sts", signer_index=0)
+def test_presigned_urls_of_any_date_never_answer_500(rolecall, stamp, expires, service,
+                                                     signer_index):
+    _answered(rolecall.send(_presigned(rolecall.signers[signer_index], stamp, expires,
+                                       service)))

@@ -141,7 +141,9 @@ def from_query(query: dict[str, str]) -> SignedRequest:
     expires_raw = query.get("X-Amz-Expires")
     expires = None
     if expires_raw is not None:
-        if not expires_raw.isdigit() or int(expires_raw) > MAX_PRESIGN_EXPIRES:
+        # isdigit() alone admits characters int() refuses ('¹').
+        if (not (expires_raw.isascii() and expires_raw.isdigit())
+                or int(expires_raw) > MAX_PRESIGN_EXPIRES):
             raise AWSError("AuthorizationQueryParametersError",
                            "X-Amz-Expires must be less than a week (in seconds) that is 604800",
                            status=400)
@@ -165,7 +167,9 @@ def check_time(signed: SignedRequest, now: dt.datetime) -> None:
     """Refuse requests signed too far from now, or presigned URLs past their expiry."""
     stamp = signed.amz_stamp
     if signed.presigned:
-        if signed.expires is not None and now > signed.amz_date + dt.timedelta(
+        # A difference of dates, not a date plus the expiry: a signed date in year 9999
+        # plus a week is past datetime's range.
+        if signed.expires is not None and now - signed.amz_date > dt.timedelta(
             seconds=signed.expires
         ):
             raise AWSError("AccessDenied", "Request has expired")
