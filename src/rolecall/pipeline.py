@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from . import ids, operations
 from .audit import events
@@ -33,6 +33,7 @@ CONCURRENT_MODIFICATION = (
     "The request was rejected because multiple requests to change this object were submitted "
     "simultaneously. Wait a few minutes and submit your request again."
 )
+UNSTORABLE_VALUE = "1 validation error detected: the request holds a value that cannot be stored."
 
 
 @dataclass
@@ -148,6 +149,15 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         log.warning("conflict in %s:%s (request %s): %s", service, operation_name, request_id,
                     type(exc).__name__)
         err = AWSError("ConcurrentModification", CONCURRENT_MODIFICATION)
+        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
+               params, None, err)
+        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+    except DataError as exc:
+        # A value the database refuses to hold (PostgreSQL text cannot contain U+0000):
+        # the input's fault, and the transaction wrote nothing.
+        log.warning("unstorable value in %s:%s (request %s): %s", service, operation_name,
+                    request_id, type(exc.orig).__name__)
+        err = AWSError("ValidationError", UNSTORABLE_VALUE)
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, None, err)
         return HttpResponse(err.status, xml.error(service, err, request_id), request_id)

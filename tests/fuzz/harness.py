@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import pathlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -51,8 +50,8 @@ class Signer:
 class Rolecall:
     """One server, one account, and the signers that call it."""
 
-    def __init__(self, directory: pathlib.Path) -> None:
-        self.server = Server(f"sqlite:///{directory}/fuzz.db")
+    def __init__(self, db_url: str) -> None:
+        self.server = Server(db_url)
         key = accounts.create_account(self.server.db, ACCOUNT_ID)
         self.root = Signer("root", key["AccessKeyId"], key["SecretAccessKey"])
         self.user = self._user()

@@ -20,3 +20,32 @@ def test_a_list_item_named_as_if_it_had_members_is_ignored(rolecall):
         ("ClientIDList.member.1.x", "client"), ("ThumbprintList.member.1.x", "0" * 40)])
     parsed = assert_answered("iam", "CreateOpenIDConnectProvider", response)
     assert response.status == 200, parsed
+
+
+def test_tag_keys_and_values_are_held_to_the_models_unicode_pattern(rolecall):
+    """The pattern [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+ uses Java's Unicode classes."""
+    refused = rolecall.call("iam", [
+        ("Action", "TagUser"), ("Version", VERSIONS["iam"]), ("UserName", "alice"),
+        ("Tags.member.1.Key", "a\x00b"), ("Tags.member.1.Value", "v!")])
+    error = assert_answered("iam", "TagUser", refused)["Error"]
+    assert error["Code"] == "ValidationError"
+    assert error["Message"].startswith("2 validation errors detected: ")
+    assert "at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy " \
+           "regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+" in error["Message"]
+    accepted = rolecall.call("iam", [
+        ("Action", "TagUser"), ("Version", VERSIONS["iam"]), ("UserName", "alice"),
+        ("Tags.member.1.Key", "Équipe 团队 ١٢ _.:/=+-@"), ("Tags.member.1.Value", "")])
+    assert accepted.status == 200, accepted.body
+
+
+def test_a_value_the_database_cannot_hold_is_refused_and_stores_nothing(rolecall):
+    """PostgreSQL text cannot hold U+0000; SQLite can. Either way, no 500."""
+    response = rolecall.call("iam", {
+        "Action": "CreatePolicy", "Version": VERSIONS["iam"], "PolicyName": "nul-description",
+        "Description": "a\x00b", "PolicyDocument": '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'})
+    parsed = assert_answered("iam", "CreatePolicy", response)
+    if response.status != 200:
+        assert parsed["Error"]["Code"] == "ValidationError"
+        listed = rolecall.ok("iam", "ListPolicies", {"Scope": "Local"})["Policies"]
+        assert "nul-description" not in [p["PolicyName"] for p in listed]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+import unicodedata
 from typing import Any
 
 from botocore.model import Shape
@@ -102,8 +104,33 @@ def _show(value: Any) -> str:
 
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str] | None:
-    """Model patterns are Java regexes; the few Python cannot compile are not enforced."""
+    """Model patterns are Java regexes. Java's Unicode classes (``\\p{L}``, the tag
+    patterns) become explicit ranges; any other pattern Python cannot compile is not
+    enforced."""
     try:
-        return re.compile(pattern, re.DOTALL)
+        return re.compile(_UNICODE_CLASS.sub(lambda m: _ranges(m.group(1)), pattern),
+                          re.DOTALL)
     except re.error:
         return None
+
+
+_UNICODE_CLASS = re.compile(r"\\p\{(L|M|N|P|S|Z|C)\}")
+
+
+def _ranges(category: str) -> str:
+    return _category_ranges()[category]
+
+
+@functools.cache
+def _category_ranges() -> dict[str, str]:
+    """For each major Unicode general category (``L`` = every ``L*``), its code points as
+    character class ranges for use inside ``[...]``; one pass over Unicode, once."""
+    spans: dict[str, list[str]] = {}
+    start, current = 0, unicodedata.category("\0")[0]
+    for code in range(1, sys.maxunicode + 2):
+        category = unicodedata.category(chr(code))[0] if code <= sys.maxunicode else ""
+        if category != current:
+            low, high = re.escape(chr(start)), re.escape(chr(code - 1))
+            spans.setdefault(current, []).append(low if code - 1 == start else f"{low}-{high}")
+            start, current = code, category
+    return {category: "".join(parts) for category, parts in spans.items()}
