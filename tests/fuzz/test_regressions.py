@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .harness import VERSIONS, assert_answered
+from .harness import VERSIONS, Signer, assert_answered, signed_request
 
 
 def test_a_control_character_echoed_in_an_error_keeps_the_answer_readable(rolecall):
@@ -49,3 +49,10 @@ def test_a_value_the_database_cannot_hold_is_refused_and_stores_nothing(rolecall
         assert parsed["Error"]["Code"] == "ValidationError"
         listed = rolecall.ok("iam", "ListPolicies", {"Scope": "Local"})["Policies"]
         assert "nul-description" not in [p["PolicyName"] for p in listed]
+
+
+def test_an_access_key_id_no_key_could_have_is_an_invalid_client_token(rolecall):
+    request = signed_request("sts", b"Action=GetCallerIdentity&Version=2011-06-15",
+                             Signer("odd", "AKIA\x00\u00e9", "secret"))
+    response = rolecall.send(request)
+    assert assert_answered("sts", None, response)["Error"]["Code"] == "InvalidClientTokenId"

@@ -51,6 +51,9 @@ class CredentialResolver:
             secret, principal = hit[1], hit[2]
             self._check_expiry(principal, now)
             return secret, principal
+        if not (access_key_id.isascii() and access_key_id.isalnum()):
+            # No key has such an id; PostgreSQL would refuse some of them (U+0000) outright.
+            raise invalid_client_token()
         if access_key_id.startswith(TEMPORARY_KEY) or token:
             secret, principal = self._from_token(access_key_id, token, now)
             ttl = 3600.0  # a sealed token never changes; expiry is checked on every hit
