@@ -1,6 +1,6 @@
-"""An in-process rolecall for fuzzing: a Server on a temporary SQLite file, an account,
-three signers (root, an IAM user with no policies, an assumed-role session), and helpers
-that sign form bodies and read answers back with botocore's own parser.
+"""An in-process rolecall for fuzzing: a Server on a fresh database, an account, four
+signers (root, an IAM user with no policies, a role session, a session whose role was
+deleted), and helpers that sign form bodies and read answers back with botocore's parser.
 
 Requests go straight to ``pipeline.handle``: no HTTP, so thousands of calls fit in seconds.
 """
@@ -25,10 +25,12 @@ from rolecall.server import Server
 
 ACCOUNT_ID = "123456789012"
 HOST = "rolecall.test"
-# Names the fuzzer uses for the identities it signs with; kept out of its name pools so
-# generated calls cannot delete them.
+# Names of the identities the fuzzer signs with, kept out of its name pools so generated
+# calls cannot delete them.
 SIGNER_USER = "fuzz-signer"
 SESSION_ROLE = "fuzz-session-role"
+# A session whose role was deleted after it was assumed: its token stays valid.
+ORPHAN_ROLE = "fuzz-deleted-role"
 # Examples per property; ROLECALL_FUZZ_EXAMPLES raises it for long local runs.
 EXAMPLES = int(os.environ.get("ROLECALL_FUZZ_EXAMPLES", "0")) or None
 
@@ -55,8 +57,11 @@ class Rolecall:
         key = accounts.create_account(self.server.db, ACCOUNT_ID)
         self.root = Signer("root", key["AccessKeyId"], key["SecretAccessKey"])
         self.user = self._user()
-        self.session = self._session()
-        self.signers = (self.root, self.user, self.session)
+        self.session = self._session(SESSION_ROLE)
+        self.orphan = self._session(ORPHAN_ROLE)
+        self.ok("iam", "DeleteRolePolicy", {"RoleName": ORPHAN_ROLE, "PolicyName": "admin"})
+        self.ok("iam", "DeleteRole", {"RoleName": ORPHAN_ROLE})
+        self.signers = (self.root, self.user, self.session, self.orphan)
 
     def close(self) -> None:
         self.server.close()
@@ -66,20 +71,21 @@ class Rolecall:
         made = self.ok("iam", "CreateAccessKey", {"UserName": SIGNER_USER})["AccessKey"]
         return Signer("user", made["AccessKeyId"], made["SecretAccessKey"])
 
-    def _session(self) -> Signer:
+    def _session(self, role: str) -> Signer:
+        """A session of ``role``, which allows everything; assumed by the signer user."""
         trust = {"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": "sts:AssumeRole",
             "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:user/{SIGNER_USER}"}}]}
         admin = {"Version": "2012-10-17",
                  "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-        self.ok("iam", "CreateRole", {"RoleName": SESSION_ROLE,
+        self.ok("iam", "CreateRole", {"RoleName": role,
                                       "AssumeRolePolicyDocument": json.dumps(trust)})
-        self.ok("iam", "PutRolePolicy", {"RoleName": SESSION_ROLE, "PolicyName": "admin",
+        self.ok("iam", "PutRolePolicy", {"RoleName": role, "PolicyName": "admin",
                                          "PolicyDocument": json.dumps(admin)})
         made = self.ok("sts", "AssumeRole", {
-            "RoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/{SESSION_ROLE}",
+            "RoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
             "RoleSessionName": "fuzz"}, signer=self.user)["Credentials"]
-        return Signer("session", made["AccessKeyId"], made["SecretAccessKey"],
+        return Signer(role, made["AccessKeyId"], made["SecretAccessKey"],
                       made["SessionToken"])
 
     def call(self, service: str, form: dict[str, str] | list[tuple[str, str]],

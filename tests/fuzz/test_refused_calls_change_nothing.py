@@ -68,7 +68,7 @@ def mutating_calls(draw):
 
 @settings(max_examples=examples(50), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
-@given(call=mutating_calls(), signer_index=st.integers(0, 2))
+@given(call=mutating_calls(), signer_index=st.integers(0, 3))
 def test_a_refused_mutating_call_leaves_iam_state_unchanged(rolecall, call, signer_index):
     service, name, form = call
     before = snapshot(rolecall)
