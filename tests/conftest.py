@@ -6,10 +6,13 @@ creates a scratch database on the local PostgreSQL server (127.0.0.1:5432) and d
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import pathlib
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +30,12 @@ from rolecall.store.db import Database
 
 PG_ADMIN_URL = os.environ.get("ROLECALL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BIN = pathlib.Path(sys.executable).parent
+
+
+def _die_with_parent() -> None:
+    """A server a test starts must not outlive a test run that is killed (Linux)."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _free_port() -> int:
@@ -69,7 +78,7 @@ def start_server(db_url: str, log_path: pathlib.Path, *extra: str) -> RunningSer
     process = subprocess.Popen(
         [str(BIN / "rolecall"), "serve", "--host", "127.0.0.1", "--port", str(port),
          "--db", db_url, *extra],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
     )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
