@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import json
 import re
+import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from botocore.model import Shape
 from hypothesis import strategies as st
 
 from rolecall.app import MAX_BODY
-from rolecall.protocol import models
+from rolecall.protocol import models, validate
 
 from .harness import ACCOUNT_ID
 
@@ -278,9 +279,74 @@ def _matching(pattern: str) -> st.SearchStrategy[str] | None:
 
 @functools.cache
 def operation_input(service: str, operation: str) -> st.SearchStrategy[dict]:
-    """Inputs for one operation, built once per process."""
+    """Inputs for one operation, built once per process: three in four pass the model's
+    constraints (so calls reach the handler), one in four need not."""
     shape = models.operation_model(service, operation).input_shape
-    return values(shape) if shape is not None else st.just({})
+    if shape is None:
+        return st.just({})
+    valid, anything = valid_values(shape), values(shape)
+    # (one_of would merge the repeated branch, so the odds are drawn explicitly)
+    return st.integers(0, 3).flatmap(lambda pick: anything if pick == 3 else valid)
+
+
+# Realistic values that are also well formed, by member name (valid inputs favour them).
+_WELL_FORMED: dict[str, st.SearchStrategy] = {
+    "UserName": st.sampled_from(USERS), "RoleName": st.sampled_from(ROLES),
+    "GroupName": st.sampled_from(GROUPS), "PolicyName": st.sampled_from(POLICIES),
+    "InstanceProfileName": st.sampled_from(INSTANCE_PROFILES),
+    "PolicyDocument": st.sampled_from(_POLICY_DOCS).map(json.dumps),
+    "AssumeRolePolicyDocument": st.sampled_from(_POLICY_DOCS).map(json.dumps),
+    "Policy": st.sampled_from(_POLICY_DOCS).map(json.dumps),
+}
+
+
+def _satisfies(shape: Shape, value: Any) -> bool:
+    problems: list[str] = []
+    validate._check_value(shape, value, "member", problems)
+    return not problems
+
+
+def valid_values(shape: Shape, name: str = "") -> st.SearchStrategy:
+    """Values that satisfy the model's constraints for ``shape`` (a member ``name``)."""
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        members = {n: valid_values(m, n) for n, m in shape.members.items()}
+        required = set(shape.required_members)
+        return st.fixed_dictionaries({n: s for n, s in members.items() if n in required},
+                                     optional={n: s for n, s in members.items()
+                                               if n not in required})
+    if kind == "list":
+        return st.lists(valid_values(shape.member, name), min_size=meta.get("min", 0),
+                        max_size=max(meta.get("min", 0), min(meta.get("max", 3), 3)))
+    if kind == "map":
+        return st.dictionaries(valid_values(shape.key, name), valid_values(shape.value, name),
+                               max_size=2)
+    if kind in ("integer", "long"):
+        return st.integers(meta.get("min", -(2**31)), meta.get("max", 2**31))
+    if kind != "string":
+        return _scalar(shape).filter(lambda v: not isinstance(v, Raw))
+    if shape.enum:
+        return st.sampled_from(shape.enum)
+    def satisfies(value: str) -> bool:
+        return _satisfies(shape, value)
+
+    pool = _WELL_FORMED.get(name, _BY_MEMBER.get(name))
+    if pool is None and _realistic(name, shape) is arns:
+        pool = st.sampled_from(_ARNS)
+    options = [pool.filter(satisfies)] if pool is not None else []
+    pattern = meta.get("pattern")
+    matching = _matching(pattern) if pattern else None
+    low, high = meta.get("min", 0), meta.get("max", 128)
+    if matching is not None:
+        # Padded to the minimum length with a character the pattern takes, when there is one.
+        pad = next((c for c in "a1A_" if _satisfies(shape, c * max(low, 1))), "")
+        options.append(matching.map(lambda s: (s + pad * low)[:high] if len(s) < low
+                                    else s[:high]).filter(satisfies))
+    else:
+        options.append(st.text(string.ascii_letters + string.digits + "_-.", min_size=low,
+                               max_size=max(low, min(high, 40))).filter(satisfies))
+    return st.one_of(options)
 
 
 def _scalar(shape: Shape) -> st.SearchStrategy:
