@@ -7,11 +7,11 @@ are replaced by CloudTrail's own placeholder, so no secret reaches an audit reco
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from botocore.model import Shape
 
+from .. import ids
 from ..auth.principal import ASSUMED_ROLE, FEDERATED_USER, Principal
 
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
@@ -131,7 +131,7 @@ def build(
         "requestParameters": request_parameters,
         "responseElements": response_elements,
         "requestID": request_id,
-        "eventID": str(uuid.uuid4()),
+        "eventID": ids.request_id(),
         "readOnly": read_only,
         "eventType": "AwsApiCall",
         "managementEvent": True,
