@@ -254,11 +254,11 @@ def _string(shape: Shape) -> st.SearchStrategy[str]:
     if low > 0:
         options.append(st.text(max_size=low - 1))
     if shape.enum:
-        options += [st.sampled_from(shape.enum)] * 3
+        options.append(st.sampled_from(shape.enum))
     pattern = meta.get("pattern")
     matching = _matching(pattern) if pattern else None
     if matching is not None:
-        options += [matching.map(lambda s: s[:high])] * 2
+        options.append(matching.map(lambda s: s[:high]))
     return st.one_of(options)
 
 
