@@ -7,10 +7,12 @@ calls take. ``rolecall serve --workers N`` scales across cores.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
 from . import __version__, explain_api
+from .audit.log import FLUSH_SECONDS
 from .pipeline import HttpRequest, handle
 from .server import Server
 
@@ -64,15 +66,24 @@ class App:
                     response.request_id)
 
     async def _lifespan(self, receive, send) -> None:
+        flusher: asyncio.Task | None = None
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self.server.audit.start()
+                flusher = asyncio.get_running_loop().create_task(self._flush_audit())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if flusher is not None:
+                    flusher.cancel()
                 self.server.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    async def _flush_audit(self) -> None:
+        """Write queued audit events from the loop itself (see audit/log.py for why)."""
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            self.server.audit.flush()
 
 
 async def _read_body(receive) -> bytes | None:

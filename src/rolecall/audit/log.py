@@ -1,9 +1,11 @@
 """The audit log writer: events are queued by the request path and written in batches.
 
 Writing one row per request inside the request would put a disk flush on every call;
-a background thread writes whatever has queued every ``FLUSH_SECONDS`` in one
-transaction, and on shutdown. Last-used times of access keys and roles ride along,
-coalesced per key and role (IAM documents both as eventually consistent).
+instead the server's event loop writes whatever has queued every ``FLUSH_SECONDS`` in one
+transaction (see app.py), and on shutdown. The loop does it rather than a thread: a thread
+doing database I/O waits for the busy request thread at every GIL hand-over, falls behind
+under load and stalls requests when it catches up. Last-used times of access keys and
+roles ride along, coalesced per key and role (IAM documents both as eventually consistent).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..store.db import Database
 from ..store.tables import AccessKey, AuditEvent, Role
 
 FLUSH_SECONDS = 0.05
+MAX_QUEUED = 10_000
 log = logging.getLogger("rolecall.audit")
 
 
@@ -29,18 +32,14 @@ class AuditLog:
         self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
         self._role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="audit", daemon=True)
-            self._thread.start()
 
     def record(self, event: dict, when: dt.datetime) -> None:
         """Queue a CloudTrail record; ``when`` is its eventTime as a datetime."""
         with self._lock:
             self._events.append((when, event))
+            backlog = len(self._events)
+        if backlog >= MAX_QUEUED:  # nobody is flushing (an in-process server): write now
+            self.flush()
 
     def key_used(self, access_key_id: str, when: dt.datetime, service: str, region: str) -> None:
         with self._lock:
@@ -50,18 +49,8 @@ class AuditLog:
         with self._lock:
             self._role_use[role_id] = (when, region)
 
-    def _run(self) -> None:
-        while not self._stop.wait(FLUSH_SECONDS):
-            self.flush()
-        self.flush()
-
     def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        else:
-            self.flush()
+        self.flush()
 
     def flush(self) -> None:
         """Write every queued event and last-used time."""
