@@ -45,7 +45,9 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
         workers=workers,
         loop="uvloop",
         http="httptools",
-        access_log=False,
+        access_log=False,  # uvicorn's would print query strings (presigned credentials)
+        server_header=False,
+        proxy_headers=False,  # aws:SourceIp is the peer's address, as AWS sees it
         log_level=log_level,
     )
 

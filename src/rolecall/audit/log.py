@@ -11,10 +11,10 @@ roles ride along, coalesced per key and role (IAM documents both as eventually c
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 
+import orjson
 from sqlalchemy import insert, update
 
 from ..store.db import Database
@@ -83,7 +83,7 @@ class AuditLog:
                 "account_id": event.get("recipientAccountId"),
                 "event_name": event["eventName"],
                 "error_code": event.get("errorCode"),
-                "record": json.dumps(event, default=str, separators=(",", ":")),
+                "record": orjson.dumps(event, default=str).decode(),
             }
             for when, event in events
         ]
