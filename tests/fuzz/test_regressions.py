@@ -56,3 +56,10 @@ def test_an_access_key_id_no_key_could_have_is_an_invalid_client_token(rolecall)
                              Signer("odd", "AKIA\x00\u00e9", "secret"))
     response = rolecall.send(request)
     assert assert_answered("sts", None, response)["Error"]["Code"] == "InvalidClientTokenId"
+
+
+def test_audit_record_of_an_integer_beyond_64_bits_is_written():
+    """orjson refuses such integers; the record still reaches the audit log."""
+    from rolecall.audit.log import _json
+
+    assert '"MaxItems":18446744073709551616' in _json({"MaxItems": 2**64})

@@ -11,6 +11,7 @@ roles ride along, coalesced per key and role (IAM documents both as eventually c
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 
@@ -23,6 +24,15 @@ from ..store.tables import AccessKey, AuditEvent, Role
 FLUSH_SECONDS = 0.05
 MAX_QUEUED = 10_000
 log = logging.getLogger("rolecall.audit")
+
+
+def _json(event: dict) -> str:
+    """orjson for speed; the standard library for what orjson refuses (integers beyond
+    64 bits in a refused call's parameters)."""
+    try:
+        return orjson.dumps(event, default=str).decode()
+    except TypeError:
+        return json.dumps(event, default=str, separators=(",", ":"))
 
 
 class AuditLog:
@@ -83,7 +93,7 @@ class AuditLog:
                 "account_id": event.get("recipientAccountId"),
                 "event_name": event["eventName"],
                 "error_code": event.get("errorCode"),
-                "record": orjson.dumps(event, default=str).decode(),
+                "record": _json(event),
             }
             for when, event in events
         ]
