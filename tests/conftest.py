@@ -44,15 +44,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def db_url(tmp_path_factory) -> Iterator[str]:
-    kind = os.environ.get("ROLECALL_TEST_DB", "sqlite")
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'rolecall.db'}"
+@contextlib.contextmanager
+def scratch_database(tmp_path_factory, label: str) -> Iterator[str]:
+    """A fresh database: SQLite, or with ROLECALL_TEST_DB=postgresql a database created on
+    the local PostgreSQL server and dropped afterwards."""
+    if os.environ.get("ROLECALL_TEST_DB", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp(label) / 'rolecall.db'}"
         return
     import sqlalchemy
 
-    name = f"rolecall_test_{secrets.token_hex(4)}"
+    name = f"rolecall_{label}_{secrets.token_hex(4)}"
     admin = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
@@ -62,6 +63,12 @@ def db_url(tmp_path_factory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> Iterator[str]:
+    with scratch_database(tmp_path_factory, "test") as url:
+        yield url
 
 
 @dataclass

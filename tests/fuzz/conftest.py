@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy
 
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import scratch_database
 
 from .harness import Rolecall
 from .strategies import GROUPS, INSTANCE_PROFILES, POLICIES, ROLES, USERS
@@ -25,19 +22,8 @@ _TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
 @pytest.fixture(scope="module")
 def fuzz_db_url(tmp_path_factory) -> Iterator[str]:
     """A fresh database per module: SQLite, or PostgreSQL with ROLECALL_TEST_DB=postgresql."""
-    if os.environ.get("ROLECALL_TEST_DB", "sqlite") == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
-        return
-    name = f"rolecall_fuzz_{secrets.token_hex(4)}"
-    admin = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    with scratch_database(tmp_path_factory, "fuzz") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
