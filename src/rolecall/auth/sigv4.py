@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -24,7 +23,6 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 MAX_SKEW = dt.timedelta(minutes=15)
 MAX_PRESIGN_EXPIRES = 604800
 
-_SPACES = re.compile(r"\s+")
 _SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
@@ -223,13 +221,18 @@ def canonical_query(pairs: list[tuple[str, str]], *, skip_signature: bool) -> st
     return "&".join(f"{k}={v}" for k, v in encoded)
 
 
+def _trimmed(value: str) -> str:
+    """Trim and collapse every run of white space to one space, as botocore signs it."""
+    return " ".join(value.split())
+
+
 def canonical_headers(signed_headers: tuple[str, ...], headers: dict[str, list[str]]) -> str:
     lines = []
     for name in signed_headers:
         values = headers.get(name)
         if values is None:
             raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
-        lines.append(name + ":" + ",".join(_SPACES.sub(" ", v.strip()) for v in values) + "\n")
+        lines.append(name + ":" + ",".join(_trimmed(v) for v in values) + "\n")
     return "".join(lines)
 
 
