@@ -35,31 +35,27 @@ def group_arn(group: Group) -> str:
     return iam_arn(group.account_id, "group", group.path, group.name)
 
 
-def find_user(ctx: CallContext, name: str) -> User:
-    user = ctx.db.scalar(
-        select(User).where(User.account_id == ctx.account_id, User.name_lower == name.lower())
+def _find(ctx: CallContext, table: type[T], noun: str, name: str) -> T:
+    """The account's entity named ``name`` (case-insensitively), or IAM's NoSuchEntity."""
+    found = ctx.db.scalar(
+        select(table).where(table.account_id == ctx.account_id,  # type: ignore[attr-defined]
+                            table.name_lower == name.lower())  # type: ignore[attr-defined]
     )
-    if user is None:
-        raise no_such_entity(f"The user with name {name} cannot be found.")
-    return user
+    if found is None:
+        raise no_such_entity(f"The {noun} with name {name} cannot be found.")
+    return found
+
+
+def find_user(ctx: CallContext, name: str) -> User:
+    return _find(ctx, User, "user", name)
 
 
 def find_role(ctx: CallContext, name: str) -> Role:
-    role = ctx.db.scalar(
-        select(Role).where(Role.account_id == ctx.account_id, Role.name_lower == name.lower())
-    )
-    if role is None:
-        raise no_such_entity(f"The role with name {name} cannot be found.")
-    return role
+    return _find(ctx, Role, "role", name)
 
 
 def find_group(ctx: CallContext, name: str) -> Group:
-    group = ctx.db.scalar(
-        select(Group).where(Group.account_id == ctx.account_id, Group.name_lower == name.lower())
-    )
-    if group is None:
-        raise no_such_entity(f"The group with name {name} cannot be found.")
-    return group
+    return _find(ctx, Group, "group", name)
 
 
 # --- pagination -----------------------------------------------------------------------
