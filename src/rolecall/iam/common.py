@@ -7,7 +7,7 @@ import base64
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..operations import CallContext
@@ -56,6 +56,15 @@ def find_role(ctx: CallContext, name: str) -> Role:
 
 def find_group(ctx: CallContext, name: str) -> Group:
     return _find(ctx, Group, "group", name)
+
+
+def require_account_quota(ctx: CallContext, table: type, quota: str, limit: int) -> None:
+    """LimitExceeded when the account already holds ``limit`` rows of ``table``."""
+    count = ctx.db.scalar(
+        select(func.count()).select_from(table).where(table.account_id == ctx.account_id)
+    )
+    if count >= limit:
+        raise quotas.exceeded(quota, limit)
 
 
 # --- pagination -----------------------------------------------------------------------

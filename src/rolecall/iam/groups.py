@@ -12,7 +12,7 @@ from ..operations import CallContext, operation
 from ..protocol.errors import AWSError
 from ..store.tables import Group, GroupMember, InlinePolicy, PolicyAttachment, User
 from . import quotas
-from .common import find_group, find_user, group_arn, paginate, path_matches
+from .common import find_group, find_user, group_arn, paginate, path_matches, require_account_quota
 from .users import user_shape
 
 
@@ -38,10 +38,7 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["GroupName"]
     if _name_taken(ctx, name):
         raise AWSError("EntityAlreadyExists", f"Group with name {name} already exists.")
-    count = ctx.db.scalar(select(func.count()).select_from(Group)
-                          .where(Group.account_id == ctx.account_id))
-    if count >= quotas.GROUPS_PER_ACCOUNT:
-        raise quotas.exceeded("GroupsPerAccount", quotas.GROUPS_PER_ACCOUNT)
+    require_account_quota(ctx, Group, "GroupsPerAccount", quotas.GROUPS_PER_ACCOUNT)
     group = Group(id=ids.unique_id(ids.GROUP), account_id=ctx.account_id, name=name,
                   name_lower=name.lower(), path=params.get("Path") or "/", created_at=ctx.now)
     ctx.db.add(group)

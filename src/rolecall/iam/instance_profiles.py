@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from .. import ids
 from ..operations import CallContext, operation
@@ -21,6 +21,7 @@ from .common import (
     paginate,
     path_matches,
     remove_tags,
+    require_account_quota,
     tags_page,
 )
 from .roles import require_modifiable, role_shape
@@ -68,10 +69,8 @@ def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[st
     if ctx.db.scalar(select(exists().where(InstanceProfile.account_id == ctx.account_id,
                                            InstanceProfile.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Instance Profile {name} already exists.")
-    count = ctx.db.scalar(select(func.count()).select_from(InstanceProfile)
-                          .where(InstanceProfile.account_id == ctx.account_id))
-    if count >= quotas.INSTANCE_PROFILES_PER_ACCOUNT:
-        raise quotas.exceeded("InstanceProfilesPerAccount", quotas.INSTANCE_PROFILES_PER_ACCOUNT)
+    require_account_quota(ctx, InstanceProfile, "InstanceProfilesPerAccount",
+                          quotas.INSTANCE_PROFILES_PER_ACCOUNT)
     profile = InstanceProfile(
         id=ids.unique_id(ids.INSTANCE_PROFILE),
         account_id=ctx.account_id,

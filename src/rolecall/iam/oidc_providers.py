@@ -6,13 +6,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..operations import CallContext, operation
 from ..protocol.errors import AWSError, invalid_input, no_such_entity
 from ..store.tables import OIDCProvider
 from . import quotas
-from .common import add_tags, check_tags, drop_all_tags, list_tags, remove_tags, tags_page
+from .common import (
+    add_tags,
+    check_tags,
+    drop_all_tags,
+    list_tags,
+    remove_tags,
+    require_account_quota,
+    tags_page,
+)
 
 TAG_TYPE = "oidc-provider"
 
@@ -65,11 +73,8 @@ def create_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) ->
     arn = provider_arn(ctx.account_id, key)
     if ctx.db.get(OIDCProvider, arn) is not None:
         raise AWSError("EntityAlreadyExists", f"Provider with url {url} already exists.")
-    count = ctx.db.scalar(select(func.count()).select_from(OIDCProvider)
-                          .where(OIDCProvider.account_id == ctx.account_id))
-    if count >= quotas.OIDC_PROVIDERS_PER_ACCOUNT:
-        raise quotas.exceeded("OpenIdConnectProvidersPerAccount",
-                              quotas.OIDC_PROVIDERS_PER_ACCOUNT)
+    require_account_quota(ctx, OIDCProvider, "OpenIdConnectProvidersPerAccount",
+                          quotas.OIDC_PROVIDERS_PER_ACCOUNT)
     ctx.db.add(OIDCProvider(arn=arn, account_id=ctx.account_id, url=key,
                             client_ids=json.dumps(client_ids),
                             thumbprints=json.dumps(thumbprints), created_at=ctx.now))

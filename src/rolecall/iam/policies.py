@@ -27,6 +27,7 @@ from .common import (
     paginate,
     path_matches,
     remove_tags,
+    require_account_quota,
     tags_page,
 )
 
@@ -207,10 +208,8 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                                            ManagedPolicy.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists",
                        f"A policy called {name} already exists. Duplicate names are not allowed.")
-    count = ctx.db.scalar(select(func.count()).select_from(ManagedPolicy)
-                          .where(ManagedPolicy.account_id == ctx.account_id))
-    if count >= quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT:
-        raise quotas.exceeded("PoliciesPerAccount", quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT)
+    require_account_quota(ctx, ManagedPolicy, "PoliciesPerAccount",
+                          quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT)
     row = ManagedPolicy(
         id=ids.unique_id(ids.POLICY),
         account_id=ctx.account_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, select
 
 from .. import ids
 from ..operations import CallContext, operation
@@ -26,6 +26,7 @@ from .common import (
     paginate,
     path_matches,
     remove_tags,
+    require_account_quota,
     role_arn,
     tags_page,
 )
@@ -80,10 +81,7 @@ def new_role(ctx: CallContext, *, name: str, path: str, trust_policy: str,
     if ctx.db.scalar(select(exists().where(Role.account_id == ctx.account_id,
                                            Role.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Role with name {name} already exists.")
-    count = ctx.db.scalar(select(func.count()).select_from(Role)
-                          .where(Role.account_id == ctx.account_id))
-    if count >= quotas.ROLES_PER_ACCOUNT:
-        raise quotas.exceeded("RolesPerAccount", quotas.ROLES_PER_ACCOUNT)
+    require_account_quota(ctx, Role, "RolesPerAccount", quotas.ROLES_PER_ACCOUNT)
     role = Role(
         id=ids.unique_id(ids.ROLE),
         account_id=ctx.account_id,

@@ -8,14 +8,22 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..operations import CallContext, operation
 from ..protocol.errors import AWSError, invalid_input, no_such_entity, not_implemented
 from ..saml.metadata import IdpMetadata, InvalidMetadata, parse_metadata
 from ..store.tables import SAMLProvider
 from . import quotas
-from .common import add_tags, check_tags, drop_all_tags, list_tags, remove_tags, tags_page
+from .common import (
+    add_tags,
+    check_tags,
+    drop_all_tags,
+    list_tags,
+    remove_tags,
+    require_account_quota,
+    tags_page,
+)
 
 TAG_TYPE = "saml-provider"
 PROVIDER_ARN = re.compile(r"arn:aws:iam::(\d{12}):saml-provider/([\w.+=,@-]+)")
@@ -82,10 +90,8 @@ def create_saml_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     if ctx.db.scalar(select(SAMLProvider).where(SAMLProvider.account_id == ctx.account_id,
                                                 SAMLProvider.name_lower == name.lower())):
         raise AWSError("EntityAlreadyExists", f"SAMLProvider {name} already exists.")
-    count = ctx.db.scalar(select(func.count()).select_from(SAMLProvider)
-                          .where(SAMLProvider.account_id == ctx.account_id))
-    if count >= quotas.SAML_PROVIDERS_PER_ACCOUNT:
-        raise quotas.exceeded("SAMLProvidersPerAccount", quotas.SAML_PROVIDERS_PER_ACCOUNT)
+    require_account_quota(ctx, SAMLProvider, "SAMLProvidersPerAccount",
+                          quotas.SAML_PROVIDERS_PER_ACCOUNT)
     arn = provider_arn(ctx.account_id, name)
     ctx.db.add(SAMLProvider(
         arn=arn, account_id=ctx.account_id, name=name, name_lower=name.lower(),

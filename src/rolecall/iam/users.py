@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from .. import ids
 from ..operations import CallContext, operation
@@ -34,6 +34,7 @@ from .common import (
     paginate,
     path_matches,
     remove_tags,
+    require_account_quota,
     tags_page,
     user_arn,
 )
@@ -70,10 +71,7 @@ def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.db.scalar(select(exists().where(User.account_id == ctx.account_id,
                                            User.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"User with name {name} already exists.")
-    count = ctx.db.scalar(select(func.count()).select_from(User)
-                          .where(User.account_id == ctx.account_id))
-    if count >= quotas.USERS_PER_ACCOUNT:
-        raise quotas.exceeded("UsersPerAccount", quotas.USERS_PER_ACCOUNT)
+    require_account_quota(ctx, User, "UsersPerAccount", quotas.USERS_PER_ACCOUNT)
     boundary = params.get("PermissionsBoundary")
     if boundary:
         require_boundary_policy(ctx, boundary)
