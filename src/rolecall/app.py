@@ -13,6 +13,8 @@ import logging
 
 from . import __version__, explain_api
 from .audit.log import FLUSH_SECONDS
+from .gateway import routing
+from .gateway.handler import Gateway
 from .pipeline import HttpRequest, handle
 from .server import Server
 
@@ -22,8 +24,9 @@ access_log = logging.getLogger("rolecall.access")
 
 
 class App:
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Server, gateway: Gateway) -> None:
         self.server = server
+        self.gateway = gateway
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -36,15 +39,19 @@ class App:
             await _send(send, 200, json.dumps({"status": "ok", "version": __version__}).encode(),
                         "application/json", None)
             return
-        body = await _read_body(receive)
-        if body is None:
-            await _send(send, 413, b"request body too large", "text/plain", None)
-            return
         headers: dict[str, list[str]] = {}
         for raw_name, raw_value in scope["headers"]:
             headers.setdefault(raw_name.decode("latin-1").lower(), []).append(
                 raw_value.decode("latin-1")
             )
+        forwarded = routing.inbound(scope, headers)
+        if forwarded is not None:
+            await self.gateway.handle(forwarded, receive, send)
+            return
+        body = await _read_body(receive)
+        if body is None:
+            await _send(send, 413, b"request body too large", "text/plain", None)
+            return
         client = scope.get("client")
         request = HttpRequest(
             method=scope["method"],
@@ -75,6 +82,7 @@ class App:
             elif message["type"] == "lifespan.shutdown":
                 if flusher is not None:
                     flusher.cancel()
+                await self.gateway.forwarder.close()
                 self.server.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

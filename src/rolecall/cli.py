@@ -28,15 +28,40 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int,
               help="Server processes sharing the port (scale across cores).")
 @click.option("--log-level", default="warning", show_default=True)
-def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str) -> None:
-    """Serve IAM and STS on HOST:PORT."""
+@click.option("--upstream", "upstream_values", multiple=True, metavar="[SERVICE=]URL|none",
+              help="Where other services' calls go: one URL for all, SERVICE=URL for one "
+                   "(SERVICE as in the SigV4 scope, e.g. s3), or none. Default: an "
+                   "embedded moto.")
+@click.option("--enforcement", type=click.Choice(["enforce", "log"]), default="enforce",
+              show_default=True,
+              help="log: let every authenticated call through and record what would have "
+                   "been denied.")
+def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str,
+          upstream_values: tuple[str, ...], enforcement: str) -> None:
+    """Serve IAM and STS, and every other service through the gateway, on HOST:PORT."""
     import uvicorn
 
+    from .asgi import ENFORCEMENT_ENV
+    from .gateway import upstreams
+    from .gateway.embedded import EmbeddedMoto
+
+    try:
+        default, per_service = upstreams.parse_options(upstream_values)
+    except upstreams.UpstreamError as exc:
+        raise click.BadParameter(str(exc), param_hint="--upstream") from None
     db = Database(db_url)
     db.migrate()  # once, before any worker starts
     os.environ["ROLECALL_DB"] = db.url
     db.dispose()
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    embedded = default == upstreams.EMBEDDED
+    if embedded:
+        moto = EmbeddedMoto(verbose=log_level.lower() == "debug")
+        moto.start()
+        default = upstreams.Upstream(moto.url)
+    os.environ[upstreams.ENV] = upstreams.Upstreams(
+        default, per_service, embedded).to_env()  # type: ignore[arg-type]
+    os.environ[ENFORCEMENT_ENV] = enforcement
     uvicorn.run(
         "rolecall.asgi:create_app",
         factory=True,

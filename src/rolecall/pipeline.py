@@ -79,14 +79,11 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             region = signed.region
         elif operation_name in models.sts_operation_names():
             service = "sts"
-        if signed is not None and service not in models.SERVICES:
-            from . import other_services  # imports this module
-
-            return other_services.handle(
-                server, request, service, region, form,
-                lambda: _authenticate(server, request, signed, query_pairs, now, now_ts),
-                request_id, now,
-            )
+        if service not in models.SERVICES:
+            # The gateway serves every other service; a request signed for one never
+            # reaches here (gateway/routing.py).
+            raise AWSError("InvalidClientTokenId", "The security token included in the "
+                           "request is invalid.")
         if not operation_name:
             raise AWSError("MissingAction", "Missing Action")
         model = models.operation_model(service, operation_name)

@@ -1,5 +1,6 @@
 """Page 004 as its reader runs it: Bob's `aws ec2 describe-instances` and
-`aws rds describe-db-instances`, then the same as example-role, with AWS's refusal texts.
+`aws rds describe-db-instances`, then the same as example-role, with AWS's refusal texts
+(the allowed calls are answered by the gateway's upstream).
 
 EC2's Describe* refusals carry no encoded authorization message (AWS's own output, e.g.
 "You are not authorized to perform this operation. User: arn:aws:iam::583554811645:user/louise
@@ -43,7 +44,7 @@ def _walk_to_role(aws, account, tmp_path):
 def test_bob_is_refused_rds_for_every_instance_arn(aws, account, tmp_path):
     bob = _walk_to_role(aws, account, tmp_path)
     ec2 = aws("ec2", "describe-instances", "--query", EC2_QUERY, env=bob)
-    assert "allows ec2:DescribeInstances" in ec2.stderr
+    assert ec2.returncode == 0, ec2.stderr
     rds = aws("rds", "describe-db-instances", "--query", RDS_QUERY, env=bob)
     assert rds.returncode != 0
     assert rds.stderr.strip() == (
@@ -71,7 +72,7 @@ def test_example_role_is_refused_ec2_describe_without_an_encoded_message(aws, ac
         "authorized to perform: ec2:DescribeInstances because no identity-based policy "
         "allows the ec2:DescribeInstances action")
     rds = aws("rds", "describe-db-instances", "--query", RDS_QUERY, env=role)
-    assert "allows rds:DescribeDBInstances" in rds.stderr
+    assert rds.returncode == 0, rds.stderr
     one = aws("rds", "describe-db-instances", "--db-instance-identifier", "database-1",
               env=bob)
     assert (f"rds:DescribeDBInstances on resource: arn:aws:rds:eu-west-1:"

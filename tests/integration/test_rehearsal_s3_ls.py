@@ -8,6 +8,11 @@ identity-based policy allows the s3:ListAllMyBuckets action")."""
 from __future__ import annotations
 
 import json
+import secrets
+
+from .gateway_helpers import client
+
+BUCKET2 = f"amzn-s3-demo-bucket2-{secrets.token_hex(4)}"  # bucket names are global
 
 
 def _role_profile(aws, account) -> str:
@@ -19,8 +24,7 @@ def _role_profile(aws, account) -> str:
     aws("iam", "put-role-policy", "--role-name", "efgh", "--policy-name", "read-bucket2",
         "--policy-document", json.dumps({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"],
-            "Resource": ["arn:aws:s3:::amzn-s3-demo-bucket2",
-                         "arn:aws:s3:::amzn-s3-demo-bucket2/*"]}]}))
+            "Resource": [f"arn:aws:s3:::{BUCKET2}", f"arn:aws:s3:::{BUCKET2}/*"]}]}))
     aws("iam", "create-user", "--user-name", "app")
     aws("iam", "put-user-policy", "--user-name", "app", "--policy-name", "assume",
         "--policy-document", json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -40,10 +44,13 @@ def _role_profile(aws, account) -> str:
 
 def test_s3_ls_is_decided_by_the_role_profiles_permissions(aws, account):
     session_arn = _role_profile(aws, account)
+    root = client(account, "s3")
+    root.create_bucket(Bucket=BUCKET2)
+    root.put_object(Bucket=BUCKET2, Key="report.csv", Body=b"a,b\n1,2\n")
     files = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None}
-    allowed = aws("s3", "ls", "amzn-s3-demo-bucket2", "--profile", "crossaccount", env=files)
-    assert allowed.returncode != 0
-    assert f"allows s3:ListBucket for {session_arn}" in allowed.stderr
+    allowed = aws("s3", "ls", BUCKET2, "--profile", "crossaccount", env=files)
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.split()[-2:] == ["9", "report.csv"]
     denied = aws("s3", "ls", "amzn-s3-demo-bucket1", "--profile", "crossaccount", env=files)
     assert denied.stderr.strip() == (
         "An error occurred (AccessDenied) when calling the ListObjectsV2 operation: User: "
@@ -55,6 +62,7 @@ def test_s3_ls_is_decided_by_the_role_profiles_permissions(aws, account):
         "An error occurred (AccessDenied) when calling the ListBuckets operation: User: "
         f"{session_arn} is not authorized to perform: s3:ListAllMyBuckets because no "
         "identity-based policy allows the s3:ListAllMyBuckets action")
-    copied = aws("s3", "cp", "s3://amzn-s3-demo-bucket2/report.csv", "-",
+    copied = aws("s3", "cp", f"s3://{BUCKET2}/report.csv", "-",
                  "--profile", "crossaccount", env=files)
-    assert copied.returncode != 0 and "AccessDenied" not in copied.stderr
+    assert copied.returncode == 0, copied.stderr
+    assert copied.stdout == "a,b\n1,2\n"

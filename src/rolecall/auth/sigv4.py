@@ -264,10 +264,11 @@ def canonical_request(
     headers: dict[str, list[str]],
     payload_hash: str,
 ) -> str:
+    # S3 signs the path as sent: neither normalized nor encoded a second time.
     return "\n".join(
         (
             method,
-            canonical_uri(raw_path),
+            raw_path if signed.service == "s3" else canonical_uri(raw_path),
             canonical_query(query_pairs, skip_signature=signed.presigned),
             canonical_headers(signed.signed_headers, headers),
             ";".join(signed.signed_headers),
@@ -302,3 +303,34 @@ def verify(
         if hmac.compare_digest(expected.encode(), claimed):
             return
     raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+
+
+def authorization_header(
+    *,
+    access_key_id: str,
+    secret: str,
+    region: str,
+    service: str,
+    method: str,
+    raw_path: str,
+    query_pairs: list[tuple[str, str]],
+    headers: dict[str, str],
+    payload_hash: str,
+    amz_stamp: str,
+) -> str:
+    """The Authorization header that signs a request rolecall sends (the gateway re-signs
+    each forwarded call with its upstream's credentials). ``headers`` are the headers to
+    sign, lower-case, and must hold ``host`` and ``x-amz-date``."""
+    names = tuple(sorted(headers))
+    signed = SignedRequest(
+        access_key_id=access_key_id, date=amz_stamp[:8], region=region, service=service,
+        signed_headers=names, signature="", amz_date=parse_amz_date(amz_stamp),
+        amz_stamp=amz_stamp, security_token=None, presigned=False, expires=None,
+    )
+    request = canonical_request(signed, method, raw_path, query_pairs,
+                                {name: [value] for name, value in headers.items()},
+                                payload_hash)
+    key = signing_key(secret, signed.date, region, service)
+    signature = hmac.new(key, string_to_sign(signed, request).encode(), "sha256").hexdigest()
+    return (f"{ALGORITHM} Credential={access_key_id}/{signed.date}/{region}/{service}/"
+            f"aws4_request, SignedHeaders={';'.join(names)}, Signature={signature}")

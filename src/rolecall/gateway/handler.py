@@ -1,0 +1,409 @@
+"""One gateway call, stage by stage: authenticate → identify → authorize → execute → audit.
+
+Each stage is a method named after it; a refusal at any stage is an AWSError, answered in
+the service's own protocol (``refusals``) and recorded like every other call. Nothing is
+forwarded before every stage has passed, and a body whose signature or checksum fails is
+cut off before its last byte, so the upstream never completes an unverified request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from .. import ids
+from ..audit import events
+from ..auth import payload, sigv4
+from ..auth.principal import Principal
+from ..authz import encoded_messages, services
+from ..operations import CallContext
+from ..protocol import inbound
+from ..protocol.errors import AWSError
+from . import references, refusals
+from .forward import Forwarder, UpstreamUnavailable
+from .routing import Inbound
+from .upstreams import Upstreams
+
+if TYPE_CHECKING:
+    from ..server import Server
+
+log = logging.getLogger("rolecall.gateway")
+# Bodies the gateway reads whole (to verify their signature and to parse them): Lambda's
+# 50 MB zipped code travels base64-encoded in a JSON body.
+MAX_BUFFERED_BODY = 100 * 1024 * 1024
+ENFORCE, LOG = "enforce", "log"
+ANONYMOUS_DENIED = "Access Denied"
+EC2_DENIED = "You are not authorized to perform this operation."
+_ERROR_CODE = re.compile(rb"<Code>([^<]{1,128})</Code>")
+Send = Callable[[dict], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict]]
+
+
+@dataclass
+class _Call:
+    """What the stages learn about one call, for the next stage and the audit record."""
+
+    request: Inbound
+    request_id: str
+    now: dt.datetime
+    region: str = "us-east-1"
+    principal: Principal | None = None
+    signed: sigv4.SignedRequest | None = None
+    signing_key: bytes | None = None
+    body: bytes | None = None
+    found: inbound.Identified | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    checks: list[services.Check] = field(default_factory=list)
+    would_deny: list[dict[str, str]] = field(default_factory=list)
+    status: int = 0
+    error: AWSError | None = None
+    upstream_error: str | None = None
+
+    @property
+    def service(self) -> str | None:
+        return self.found.service if self.found else None
+
+    @property
+    def operation(self) -> str:
+        return self.found.operation.name if self.found else "Unknown"
+
+    @property
+    def protocol(self) -> str:
+        if self.found is not None:
+            return self.found.protocol
+        return refusals.protocol_of(None, self.request.signing_name,
+                                    self.request.header("x-amz-target") is not None)
+
+
+class Gateway:
+    def __init__(self, server: Server, upstreams: Upstreams, enforcement: str) -> None:
+        self.server = server
+        self.upstreams = upstreams
+        self.enforcement = enforcement
+        self.forwarder = Forwarder()
+        self.references = references.Mirror(self.forwarder, server.db)
+
+    async def handle(self, request: Inbound, receive: Receive, send: Send) -> None:
+        now = dt.datetime.fromtimestamp(self.server.clock(), dt.UTC)
+        call = _Call(request, ids.request_id(), now)
+        try:
+            self.server.check_for_changes()
+            await self.authenticate(call, receive)
+            await self.identify(call, receive)
+            self.authorize(call)
+            await self.execute(call, receive, send)
+        except AWSError as err:
+            call.error = err
+            call.status = err.status
+            await _send_answer(send, refusals.answer(
+                err, service=call.service, protocol=call.protocol, request_id=call.request_id))
+        self.audit(call)
+
+    # -- authenticate -------------------------------------------------------------------
+
+    async def authenticate(self, call: _Call, receive: Receive) -> None:
+        """Verify the signature; an unsigned S3 request is the anonymous principal."""
+        request = call.request
+        authorization = request.header("authorization")
+        query = dict(request.query_pairs)
+        if authorization:
+            flat = {name: values[0] for name, values in request.headers.items()}
+            signed = sigv4.from_authorization(authorization, flat)
+        elif "X-Amz-Signature" in query or "X-Amz-Credential" in query:
+            signed = sigv4.from_query(query)
+        else:
+            if request.signing_name != "s3":
+                raise AWSError("MissingAuthenticationToken",
+                               "Request is missing Authentication Token")
+            return
+        call.signed, call.region = signed, signed.region
+        secret, principal = self.server.credentials.resolve(
+            signed.access_key_id, signed.security_token, call.now.timestamp())
+        declared = request.header("x-amz-content-sha256")
+        if declared is None and request.signing_name == "s3" and not signed.presigned:
+            raise AWSError("InvalidRequest", "Missing required header for this request: "
+                           "x-amz-content-sha256", status=400)
+        if declared is None:
+            # The signature covers the body itself: read it before verifying.
+            call.body = await _read_body(receive)
+        sigv4.verify(signed, secret, request.method, request.signed_path, request.query_pairs,
+                     request.headers, call.body or b"")
+        sigv4.check_time(signed, call.now)
+        call.signing_key = sigv4.signing_key(secret, signed.date, signed.region, signed.service)
+        call.principal = principal
+        if principal.session is None and principal.access_key_id:
+            self.server.audit.key_used(principal.access_key_id, call.now, signed.service,
+                                       signed.region)
+
+    def _verifier(self, call: _Call) -> payload.PayloadVerifier | None:
+        """The check of a body whose hash the signature does not already cover."""
+        signed = call.signed
+        if signed is None or call.signing_key is None:
+            return None
+        declared = call.request.header("x-amz-content-sha256")
+        if declared is None:
+            return None
+        scope = f"{signed.date}/{signed.region}/{signed.service}/aws4_request"
+        return payload.payload_verifier(
+            declared, signing_key=call.signing_key, seed_signature=signed.signature,
+            amz_stamp=signed.amz_stamp, scope=scope, headers=call.request.headers,
+            presigned=signed.presigned)
+
+    # -- identify -----------------------------------------------------------------------
+
+    async def identify(self, call: _Call, receive: Receive) -> None:
+        """The botocore operation and its parameters; the IAM checks AWS makes for it."""
+        request = call.request
+        form: dict[str, str] | None = None
+        content_type = request.header("content-type") or ""
+        if call.body is not None and "x-www-form-urlencoded" in content_type:
+            form = dict(request.query_pairs)
+            form.update(parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True))
+        elif request.signing_name not in ("s3",) and "Action" in dict(request.query_pairs):
+            form = dict(request.query_pairs)
+        found = inbound.identify(request.signing_name, request.method, request.raw_path,
+                                 request.query_pairs, request.headers, form)
+        if found is None:
+            raise AWSError("NotImplemented", "rolecall does not know the operation of this "
+                           f"{request.signing_name} request.")
+        call.found = found
+        if not inbound.streams_payload(found.operation) and call.body is None:
+            raw = await _read_body(receive)
+            verifier = self._verifier(call)
+            if verifier is not None:
+                raw = verifier.feed(raw)
+                verifier.finish()
+            call.body = raw
+        try:
+            call.params = inbound.parse(found, request.method, request.raw_path,
+                                        request.query_pairs, request.headers, call.body)
+        except inbound.InboundError as exc:
+            raise AWSError("SerializationException" if found.protocol == "json"
+                           else "MalformedInput", str(exc), status=400) from None
+        account = call.principal.account_id if call.principal else ""
+        call.checks = services.checks_for(found.service, found.operation.name, call.params,
+                                          region=call.region, account_id=account)
+
+    # -- authorize ----------------------------------------------------------------------
+
+    def authorize(self, call: _Call) -> None:
+        """Every check must be allowed; in log mode a refusal is recorded, not answered."""
+        principal = call.principal
+        if principal is None:
+            # Without a resource-based policy granting "*", AWS refuses anonymous calls.
+            self._refuse(call, refusals.denied(call.service, call.protocol, ANONYMOUS_DENIED),
+                         call.checks[0] if call.checks else None)
+            return
+        ctx = CallContext(
+            server=self.server, service=call.service or call.request.signing_name,
+            operation=call.operation, request_id=call.request_id, principal=principal,
+            region=call.region, now=call.now, source_ip=call.request.client_ip,
+            user_agent=call.request.header("user-agent") or "",
+            secure_transport=call.request.secure)
+        for check in call.checks:
+            resource = self.references.passed_role(principal, check)
+            if resource is None:
+                continue
+            try:
+                self.server.authorizer.authorize(
+                    ctx, {}, action=check.action, resource=resource,
+                    extra_context=dict(check.context))
+            except AWSError as err:
+                if err.code != "AccessDenied":
+                    raise
+                self._refuse(call, self._denial(call, check.action, resource, err), check)
+
+    def _refuse(self, call: _Call, err: AWSError, check: services.Check | None) -> None:
+        if self.enforcement == LOG:
+            call.would_deny.append({"action": check.action if check else "",
+                                    "resource": check.resource if check else "",
+                                    "reason": err.message})
+            log.warning("would deny %s %s: %s", call.request.signing_name, call.operation,
+                        err.message)
+            return
+        raise err
+
+    def _denial(self, call: _Call, action: str, resource: str, err: AWSError) -> AWSError:
+        """The policy engine's AccessDenied in the wording of the service asked."""
+        principal = call.principal
+        assert principal is not None
+        message = err.message
+        if call.protocol == "ec2":
+            reason = message.split(f" on resource: {resource} ", 1)[-1]
+            named = "" if resource == "*" else f" on resource: {resource}"
+            message = (f"{EC2_DENIED} User: {principal.arn} is not authorized to perform: "
+                       f"{action}{named} {reason}")
+            if not call.operation.startswith("Describe") and err.decision is not None:
+                decision: Any = err.decision
+                encoded = encoded_messages.encode(self.server.keys, principal, action,
+                                                  resource, decision,
+                                                  dict(decision.request.context))
+                message += f". Encoded authorization failure message: {encoded}"
+        elif call.request.signing_name == "s3":
+            shown = "" if resource == "*" else f' on resource: "{resource}"'
+            message = message.replace(f" on resource: {resource} ", shown + " ", 1)
+        return refusals.denied(call.service, call.protocol, message)
+
+    # -- execute ------------------------------------------------------------------------
+
+    async def execute(self, call: _Call, receive: Receive, send: Send) -> None:
+        """Forward to the service's upstream and relay its answer."""
+        request = call.request
+        upstream = self.upstreams.for_service(request.signing_name)
+        if upstream is None:
+            actions = ", ".join(sorted({c.action for c in call.checks})) or call.operation
+            who = call.principal.arn if call.principal else "anonymous"
+            raise AWSError("NotImplemented", f"rolecall allows {actions} for {who} but "
+                           f"forwards no {request.signing_name} calls (--upstream none).")
+        account = call.principal.account_id if call.principal else _bucket_owner(call)
+        await self.references.ensure(upstream, call, account)
+        body: bytes | AsyncIterator[bytes]
+        if call.body is not None:
+            body, length = call.body, len(call.body)
+        else:
+            body, length = self._stream(call, receive), _decoded_length(request)
+
+        async def relay(status: int, headers: list[tuple[bytes, bytes]],
+                        chunks: AsyncIterator[bytes]) -> None:
+            call.status = status
+            if status >= 400:
+                first = b""
+                async for chunk in chunks:
+                    first += chunk
+                    if len(first) > 65536:
+                        break
+                call.upstream_error = _error_code(headers, first)
+                await send({"type": "http.response.start", "status": status,
+                            "headers": headers})
+                await send({"type": "http.response.body", "body": first, "more_body": True})
+            else:
+                await send({"type": "http.response.start", "status": status,
+                            "headers": headers})
+            async for chunk in chunks:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+
+        try:
+            await self.forwarder.forward(
+                upstream, account_id=account, signing_name=request.signing_name,
+                region=call.region, method=request.method, raw_path=request.raw_path,
+                query_string=request.query_string, headers=request.headers, host=request.host,
+                body=body, length=length, now=call.now, relay=relay)
+        except UpstreamUnavailable as exc:
+            if call.status:
+                raise AWSError("InternalFailure", "The upstream broke off.") from None
+            log.warning("upstream %s unavailable: %s", upstream.url, exc)
+            raise AWSError("ServiceUnavailable",
+                           f"The {request.signing_name} upstream is unavailable.",
+                           status=503) from None
+
+    async def _stream(self, call: _Call, receive: Receive) -> AsyncIterator[bytes]:
+        """The body as it arrives, verified; the last piece is held back until the whole
+        body has verified, so a refused body never completes at the upstream."""
+        verifier = self._verifier(call)
+        held = b""
+        more = True
+        while more:
+            message = await receive()
+            data = message.get("body", b"")
+            more = message.get("more_body", False)
+            if verifier is not None:
+                data = verifier.feed(data)
+            if data:
+                if held:
+                    yield held
+                held = data
+        if verifier is not None:
+            verifier.finish()
+        if held:
+            yield held
+
+    # -- audit --------------------------------------------------------------------------
+
+    def audit(self, call: _Call) -> None:
+        err = call.error
+        account = call.principal.account_id if call.principal else None
+        extra: dict[str, Any] = {
+            "resources": [{"ARN": c.resource, "accountId": _arn_account(c.resource) or account}
+                          for c in call.checks if c.resource != "*"],
+            "additionalEventData": {
+                "authorization": [{"action": c.action, "resource": c.resource}
+                                  for c in call.checks],
+            },
+        }
+        if call.would_deny:
+            extra["additionalEventData"]["wouldHaveBeenDenied"] = call.would_deny
+        if not extra["resources"]:
+            del extra["resources"]
+        self.server.audit.record(events.build(
+            service=call.request.signing_name, operation=call.operation,
+            request_id=call.request_id, principal=call.principal, when=call.now,
+            region=call.region, source_ip=call.request.client_ip,
+            user_agent=call.request.header("user-agent") or "",
+            read_only=call.operation.startswith(("Describe", "Get", "List", "Head")),
+            request_parameters=None, response_elements=None,
+            error_code=err.code if err else call.upstream_error,
+            error_message=err.message if err else None, extra=extra,
+        ), call.now)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BUFFERED_BODY:
+            raise AWSError("RequestEntityTooLarge", "The request body is too large.",
+                           status=413)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _send_answer(send: Send, answer: refusals.Answer) -> None:
+    headers = [(b"content-type", answer.content_type.encode()),
+               (b"content-length", str(len(answer.body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in answer.headers]
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
+
+
+def _decoded_length(request: Inbound) -> int | None:
+    value = request.header("x-amz-decoded-content-length") or request.header("content-length")
+    return int(value) if value and value.isdigit() else None
+
+
+def _error_code(headers: list[tuple[bytes, bytes]], body: bytes) -> str | None:
+    for name, value in headers:
+        if name in (b"x-amzn-errortype", b"x-amzn-query-error"):
+            return value.decode("latin-1").split(":")[0].split(";")[0]
+    found = _ERROR_CODE.search(body)
+    if found:
+        return found.group(1).decode("utf-8", "replace")
+    marker = body.find(b'"__type"')
+    if marker >= 0:
+        text = body[marker:marker + 200].decode("utf-8", "replace")
+        code = text.split(":", 1)[-1].strip().strip('"').split('"')[0]
+        return code.rsplit("#", 1)[-1] or None
+    return None
+
+
+def _arn_account(arn: str) -> str | None:
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[4] else None
+
+
+def _bucket_owner(call: _Call) -> str:
+    """The account an anonymous call acts in: the one its resource names, if any."""
+    for check in call.checks:
+        account = _arn_account(check.resource)
+        if account:
+            return account
+    return ""
