@@ -21,11 +21,12 @@ def user_with_policy(account, statements: list[dict], name: str | None = None) -
             "AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
 
 
-def client(account, service: str, key: dict | None = None, **config):
+def client(account, service: str, key: dict | None = None, *, region: str = "us-east-1",
+           **config):
     key = key or {"AccessKeyId": account.access_key_id,
                   "SecretAccessKey": account.secret_access_key}
     return boto3.client(
-        service, endpoint_url=account.endpoint, region_name="us-east-1",
+        service, endpoint_url=account.endpoint, region_name=region,
         aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
         aws_session_token=key.get("SessionToken"),
         config=Config(retries={"max_attempts": 1}, **config))

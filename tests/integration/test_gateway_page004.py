@@ -15,6 +15,7 @@ TRUST = {"Version": "2012-10-17", "Statement": {
     "Effect": "Allow", "Principal": {"AWS": "ACCOUNT"}, "Action": "sts:AssumeRole"}}
 EC2_QUERY = "Reservations[*].Instances[*].[VpcId, InstanceId, ImageId, InstanceType]"
 MOTO_AMI = "ami-03cf127a"  # one of the images moto ships
+REGION = "eu-west-1"
 
 
 def _walk(aws, account, tmp_path) -> dict[str, str]:
@@ -31,12 +32,12 @@ def _walk(aws, account, tmp_path) -> dict[str, str]:
         "--policy-arn", "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess")
     key = aws("iam", "create-access-key", "--user-name", "Bob").json["AccessKey"]
     return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"], "AWS_DEFAULT_REGION": REGION}
 
 
 def test_bob_lists_the_instance_the_root_started_and_is_refused_rds(aws, account, tmp_path):
     bob = _walk(aws, account, tmp_path)
-    started = client(account, "ec2").run_instances(ImageId=MOTO_AMI, MinCount=1, MaxCount=1,
+    started = client(account, "ec2", region=REGION).run_instances(ImageId=MOTO_AMI, MinCount=1, MaxCount=1,
                                                   InstanceType="t3.micro")
     instance_id = started["Instances"][0]["InstanceId"]
     listed = aws("ec2", "describe-instances", "--query", EC2_QUERY, env=bob)
@@ -49,7 +50,7 @@ def test_bob_lists_the_instance_the_root_started_and_is_refused_rds(aws, account
     assert rds.stderr.strip() == (
         "An error occurred (AccessDenied) when calling the DescribeDBInstances operation: "
         f"User: arn:aws:iam::{account.account_id}:user/Bob is not authorized to perform: "
-        f"rds:DescribeDBInstances on resource: arn:aws:rds:us-east-1:{account.account_id}:db:* "
+        f"rds:DescribeDBInstances on resource: arn:aws:rds:{REGION}:{account.account_id}:db:* "
         "because no identity-based policy allows the rds:DescribeDBInstances action")
 
 
@@ -60,8 +61,8 @@ def test_the_role_session_lists_databases_and_is_refused_ec2(aws, account, tmp_p
                 "--role-session-name", "AWSCLI-Session", env=bob).json["Credentials"]
     role = {"AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
             "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": creds["SessionToken"]}
-    client(account, "rds").create_db_instance(
+            "AWS_SESSION_TOKEN": creds["SessionToken"], "AWS_DEFAULT_REGION": REGION}
+    client(account, "rds", region=REGION).create_db_instance(
         DBInstanceIdentifier="database-1", DBInstanceClass="db.t3.micro", Engine="postgres",
         MasterUsername="admin1", MasterUserPassword="password-1234", AllocatedStorage=20)
     ec2 = aws("ec2", "describe-instances", env=role)
