@@ -31,8 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import awslambda, default, dynamodb, ec2, kms, messaging, reference, s3, stores
-from . import workflows
+from . import awslambda, default, dynamodb, ec2, kms, messaging, reference, s3, stores, workflows
 from .call import Call, Check
 from .prefixes import prefix_of
 
