@@ -36,6 +36,17 @@ def test_query_on_an_index_with_select():
                            {"dynamodb:Select": "COUNT"})]
 
 
+def test_query_leading_key_from_the_key_condition_with_the_hint():
+    found = call("dynamodb", "Query", key_schema={"T": "uid"}, TableName="T",
+                 KeyConditionExpression="#u = :v AND ts > :t",
+                 ExpressionAttributeNames={"#u": "uid"},
+                 ExpressionAttributeValues={":v": {"S": "u1"}, ":t": {"N": "3"}})
+    assert found[0].context == {"dynamodb:LeadingKeys": ["u1"]}
+    found = call("dynamodb", "Query", TableName="T", KeyConditionExpression="uid = :v",
+                 ExpressionAttributeValues={":v": {"S": "u1"}})
+    assert found[0].context == {}
+
+
 def test_batches_are_one_check_per_table_and_transactions_per_item():
     found = call("dynamodb", "BatchWriteItem", RequestItems={
         "A": [{"PutRequest": {"Item": {"pk": {"S": "1"}}}}],

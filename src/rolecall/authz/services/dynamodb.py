@@ -5,13 +5,15 @@ fine-grained access keys (``dynamodb:LeadingKeys``, ``Attributes``, ``Select``,
 
 ``dynamodb:LeadingKeys`` holds the partition key value, whose attribute name is in the
 table's schema, not the request: it comes from the caller's ``key_schema`` hint (table ->
-partition key attribute) when given, else from ``Key`` when it has exactly one attribute;
-otherwise the key is left out (a policy requiring it then does not match, as when absent).
+partition key attribute) when given (for a Query, from the key condition's equality on
+that attribute), else from ``Key`` when it has exactly one attribute; otherwise the key is
+left out (a policy requiring it then does not match, as when absent).
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from .call import Call, Check, Context
@@ -20,6 +22,8 @@ from .default import check
 _TRANSACT_WRITE = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                    "ConditionCheck": "ConditionCheckItem"}
 _BATCH_WRITE = {"PutRequest": "Item", "DeleteRequest": "Key"}
+# "pk = :v" or "#pk = :v" in a KeyConditionExpression.
+_EQUALITY = re.compile(r"(?P<name>#?[\w.-]+)\s*=\s*(?P<value>:[\w-]+)")
 
 
 def table_arn(call: Call, table: str, index: str | None = None) -> str:
@@ -101,10 +105,36 @@ def attribute_text(value: Any) -> str | None:
     return None
 
 
+def _query_leading(call: Call, table: str, body: dict[str, Any]) -> list[str]:
+    """A Query's partition key value, from its key condition, when the schema hint names
+    the table's partition key."""
+    name = (call.key_schema or {}).get(table)
+    if name is None:
+        return []
+    legacy = body.get("KeyConditions")
+    if isinstance(legacy, dict) and isinstance(legacy.get(name), dict):
+        values = legacy[name].get("AttributeValueList") or []
+        found = attribute_text(values[0]) if isinstance(values, list) and values else None
+        return [found] if found is not None else []
+    expression = body.get("KeyConditionExpression")
+    if not isinstance(expression, str):
+        return []
+    aliases = body.get("ExpressionAttributeNames")
+    aliases = aliases if isinstance(aliases, dict) else {}
+    values = body.get("ExpressionAttributeValues")
+    values = values if isinstance(values, dict) else {}
+    for match in _EQUALITY.finditer(expression):
+        if aliases.get(match["name"], match["name"]) == name:
+            found = attribute_text(values.get(match["value"]))
+            return [found] if found is not None else []
+    return []
+
+
 def item_context(call: Call, table: str, body: dict[str, Any]) -> Context:
     context: Context = {}
     key, item = body.get("Key"), body.get("Item")
-    leading = _leading(call, table, key, True) or _leading(call, table, item, False)
+    leading = (_leading(call, table, key, True) or _leading(call, table, item, False)
+               or _query_leading(call, table, body))
     context.update(_leading_context(leading))
     attributes = _attributes(body)
     if attributes:

@@ -55,8 +55,9 @@ def checks(call: Call) -> list[Check] | None:
     if operation == "ReEncrypt":
         return _re_encrypt(call, context)
     if operation in ("CreateAlias", "UpdateAlias", "DeleteAlias") and call.text("AliasName"):
-        # Alias calls are authorized on the alias and on the key (KMS "Controlling access
-        # to aliases"); DeleteAlias's key is the one the alias names (the caller's lookup).
+        # Alias calls are authorized on the alias and on the key it (newly) names
+        # (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html); the key
+        # the alias named before (UpdateAlias, DeleteAlias) needs the caller's lookup.
         alias = key_arn(call, params["AliasName"])
         target = call.text("TargetKeyId")
         found = [check(call, f"kms:{operation}", alias)]

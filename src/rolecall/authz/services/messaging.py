@@ -1,7 +1,8 @@
 """SQS and SNS: queues named by URL, batch calls decided as their single actions, topics.
 
-SQS batch actions take the single action's permission ("Amazon SQS API permissions:
-Actions and resource reference": SendMessageBatch needs sqs:SendMessage, and so on). A
+SQS batch actions take the single action's permission: SendMessageBatch needs
+sqs:SendMessage, and so on ("Amazon SQS batch actions",
+https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html). A
 queue URL ``http://host/ACCOUNT/name`` names the queue's account.
 """
 

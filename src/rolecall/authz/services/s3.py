@@ -29,6 +29,7 @@ _RENAMED = {
     "GetBucketLifecycleConfiguration": "GetLifecycleConfiguration",
     "PutBucketLifecycle": "PutLifecycleConfiguration",
     "PutBucketLifecycleConfiguration": "PutLifecycleConfiguration",
+    # https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html
     "DeleteBucketLifecycle": "PutLifecycleConfiguration",
     "GetBucketEncryption": "GetEncryptionConfiguration",
     "PutBucketEncryption": "PutEncryptionConfiguration",

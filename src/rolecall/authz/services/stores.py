@@ -24,9 +24,12 @@ def secret_arn(call: Call, secret: str) -> str:
 def secretsmanager_checks(call: Call) -> list[Check] | None:
     params = call.params
     if call.operation == "BatchGetSecretValue":
-        # Needs secretsmanager:GetSecretValue on each secret as well (API reference).
+        # Also secretsmanager:GetSecretValue on each secret, and ListSecrets with filters
+        # (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html).
         ids = params.get("SecretIdList")
         found = [check(call, "secretsmanager:BatchGetSecretValue", "*")]
+        if params.get("Filters"):
+            found.append(check(call, "secretsmanager:ListSecrets", "*"))
         for secret in ids if isinstance(ids, list) else []:
             found.append(check(call, "secretsmanager:GetSecretValue",
                                secret_arn(call, str(secret)),
