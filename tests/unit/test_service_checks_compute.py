@@ -83,6 +83,16 @@ def test_lambda_invoke_names_forms():
     assert call("lambda", "ListFunctions")[0] == Check("lambda:ListFunctions", "*", {})
 
 
+def test_lambda_event_source_mapping_and_permission_keys():
+    found = call("lambda", "CreateEventSourceMapping", FunctionName="fn",
+                 EventSourceArn="arn:aws:sqs:us-east-1:111122223333:q")
+    assert found == [Check("lambda:CreateEventSourceMapping", "*", {
+        "lambda:FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:fn"})]
+    found = call("lambda", "AddPermission", FunctionName="fn", StatementId="s",
+                 Action="lambda:InvokeFunction", Principal="s3.amazonaws.com")
+    assert found[0].context == {"lambda:Principal": "s3.amazonaws.com"}
+
+
 def test_step_functions_create_state_machine_passes_role():
     role = f"arn:aws:iam::{ACCOUNT}:role/sfn"
     found = call("stepfunctions", "CreateStateMachine", name="m", definition="{}",

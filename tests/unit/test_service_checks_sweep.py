@@ -57,7 +57,7 @@ _VALUES = st.recursive(
                                                                 max_size=3),
     max_leaves=12)
 _MEMBERS = st.sampled_from([
-    "Bucket", "Key", "VersionId", "CopySource", "Tagging", "Delete", "TableName", "Key",
+    "Bucket", "Key", "VersionId", "CopySource", "Tagging", "Delete", "TableName",
     "Item", "RequestItems", "TransactItems", "ProjectionExpression", "FunctionName", "Role",
     "QueueUrl", "TopicArn", "KeyId", "CiphertextBlob", "EncryptionContext", "SecretId",
     "Names", "Name", "logGroupName", "repositoryName", "StreamName", "Entries", "Targets",
@@ -69,7 +69,8 @@ _CORRECTED = [("s3", op) for op in ("PutObject", "CopyObject", "DeleteObjects", 
     ("ec2", "RunInstances"), ("ec2", "CreateTags"), ("ec2", "TerminateInstances"),
     ("dynamodb", "BatchWriteItem"), ("dynamodb", "BatchGetItem"),
     ("dynamodb", "TransactWriteItems"), ("dynamodb", "PutItem"), ("lambda", "CreateFunction"),
-    ("lambda", "Invoke"), ("kms", "Decrypt"), ("kms", "ReEncrypt"), ("kms", "CreateAlias"),
+    ("lambda", "Invoke"), ("lambda", "CreateEventSourceMapping"), ("dynamodb", "Query"),
+    ("kms", "Decrypt"), ("kms", "ReEncrypt"), ("kms", "CreateAlias"),
     ("sqs", "SendMessage"), ("sns", "Publish"), ("secretsmanager", "BatchGetSecretValue"),
     ("ssm", "GetParameters"), ("logs", "PutLogEvents"), ("events", "PutEvents"),
     ("events", "PutTargets"), ("stepfunctions", "CreateStateMachine"), ("ecs", "RunTask"),

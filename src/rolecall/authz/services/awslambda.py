@@ -48,7 +48,16 @@ def checks(call: Call) -> list[Check] | None:
                             ("SecurityGroupIds", "lambda:SecurityGroupIds")):
             if isinstance(vpc.get(member), list):
                 context[key] = [str(v) for v in vpc[member]]
-    found = [check(call, action, function_arn(call, name, call.text("Qualifier")), context)]
+    for member, key in (("Principal", "lambda:Principal"),
+                        ("FunctionUrlAuthType", "lambda:FunctionUrlAuthType")):
+        if call.text(member):
+            context[key] = call.params[member]
+    function = function_arn(call, name, call.text("Qualifier"))
+    if "EventSourceMapping" in call.operation:
+        # Decided on the mapping (``*`` when creating one), the function in lambda:FunctionArn.
+        context["lambda:FunctionArn"] = function
+        return [check(call, action, None, context)]
+    found = [check(call, action, function, context)]
     role = call.text("Role")
     if call.operation in _PASSES_ROLE and role:
         found.append(Check("iam:PassRole", role, {"iam:PassedToService": "lambda.amazonaws.com"}))
