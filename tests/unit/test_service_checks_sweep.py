@@ -77,7 +77,7 @@ _CORRECTED = [("s3", op) for op in ("PutObject", "CopyObject", "DeleteObjects", 
     ("rds", "DescribeDBInstances"), ("cloudwatch", "DeleteAlarms"), ("iam", "CreateRole")]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(_CORRECTED), st.dictionaries(_MEMBERS, _VALUES, max_size=6),
        st.none() | st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2))
 def test_random_params_never_raise(target, params, key_schema):

@@ -29,15 +29,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "SubnetGroupName": ("DBSubnetGroupName",),
     "ParameterGroupName": ("DBParameterGroupName",),
     "ClusterParameterGroupName": ("DBClusterParameterGroupName",),
-    "RuleName": ("Rule", "Name"),
-    "EventBusName": ("EventBusName",),
-    "StreamName": ("StreamName",),
-    "TopicName": ("Name",),
-    "QueueName": ("QueueName",),
-    "StateMachineName": ("name",),
-    "ActivityName": ("name",),
-    "SecretId": ("SecretId", "Name"),
-    "AlarmName": ("AlarmName",),
+    "RuleName": ("Rule",),
     "RoleNameWithPath": ("RoleName",),
     "UserNameWithPath": ("UserName",),
 }
@@ -63,7 +55,7 @@ def fill(template: str, call: Call, values: dict[str, str] | None = None) -> str
     """The template filled from ``values``, then the call's parameters; None when a
     variable has no value."""
     given = values or {}
-    lowered = {k.lower(): v for k, v in call.params.items()}
+    lowered = {str(k).lower(): v for k, v in call.params.items()}
     out = template
     for name in variables(template):
         value = given.get(name) or _builtin(name, call) or _param(name, call.params, lowered)
