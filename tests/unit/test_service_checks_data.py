@@ -2,11 +2,14 @@
 
 from rolecall.authz.services import Check, checks_for, condition_keys
 
+from .service_params import assert_botocore_members
+
 ACCOUNT = "111122223333"
 TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table"
 
 
 def call(service: str, operation: str, key_schema=None, **params) -> list[Check]:
+    assert_botocore_members(service, operation, params)
     return checks_for(service, operation, params, region="us-east-1", account_id=ACCOUNT,
                       key_schema=key_schema)
 
@@ -68,13 +71,21 @@ def test_kms_keys_by_id_arn_and_alias():
     key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     found = call("kms", "Encrypt", KeyId="1234abcd-12ab-34cd-56ef-1234567890ab",
                  Plaintext=b"x", EncryptionContext={"app": "web"})
-    assert found == [Check("kms:Encrypt", key, {"kms:EncryptionContext:app": "web",
+    assert found == [Check("kms:Encrypt", key, {"kms:CallerAccount": ACCOUNT,
+                                                "kms:EncryptionContext:app": "web",
                                                 "kms:EncryptionContextKeys": ["app"]})]
     found = call("kms", "GenerateDataKey", KeyId="alias/app", KeySpec="AES_256")
     assert found[0].resource == f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/app"
     assert found[0].context["kms:RequestAlias"] == "alias/app"
     assert call("kms", "CreateKey", KeyUsage="ENCRYPT_DECRYPT")[0] == Check(
-        "kms:CreateKey", "*", {"kms:KeyUsage": "ENCRYPT_DECRYPT"})
+        "kms:CreateKey", "*", {"kms:CallerAccount": ACCOUNT, "kms:KeyUsage": "ENCRYPT_DECRYPT"})
+
+
+def test_kms_alias_calls_are_decided_on_the_alias_and_the_key():
+    found = call("kms", "CreateAlias", AliasName="alias/app", TargetKeyId="k1")
+    assert [(c.action, c.resource) for c in found] == [
+        ("kms:CreateAlias", f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/app"),
+        ("kms:CreateAlias", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k1")]
 
 
 def test_kms_decrypt_key_from_the_ciphertext_and_reencrypt():

@@ -2,10 +2,14 @@
 
 from rolecall.authz.services import Check, checks_for
 
+from .service_params import assert_botocore_members
+
 ACCOUNT = "111122223333"
 
 
 def call(service: str, operation: str, **params) -> list[Check]:
+    if service != "nosuch":
+        assert_botocore_members(service, operation, params)
     return checks_for(service, operation, params, region="us-east-1", account_id=ACCOUNT)
 
 

@@ -2,10 +2,13 @@
 
 from rolecall.authz.services import Check, checks_for
 
+from .service_params import assert_botocore_members
+
 ACCOUNT = "111122223333"
 
 
 def s3(operation: str, **params) -> list[Check]:
+    assert_botocore_members("s3", operation, params)
     return checks_for("s3", operation, params, region="us-east-1", account_id=ACCOUNT)
 
 

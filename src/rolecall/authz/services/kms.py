@@ -7,7 +7,8 @@ swap for the key's ARN, and ``kms:RequestAlias`` carries the alias ("kms:Request
 the KMS Developer Guide's condition keys). Decrypt without ``KeyId``: AWS reads the key
 from the ciphertext; when the blob starts with a key id (as the upstream emulator writes
 it) that key is named, otherwise ``*``, which the caller should replace once it knows the
-key. ``kms:ViaService`` is never set: these are direct calls.
+key. ``kms:ViaService`` is never set: these are direct calls. ``kms:CallerAccount`` is
+the caller's account (``account_id``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _alias(key: str | None) -> str | None:
 
 def checks(call: Call) -> list[Check] | None:
     operation, params = call.operation, call.params
-    context: Context = {}
+    # The caller's account, for the actions the reference lists kms:CallerAccount for.
+    context: Context = {"kms:CallerAccount": call.account_id}
     encryption = params.get("EncryptionContext")
     if isinstance(encryption, dict) and encryption:
         for name, value in encryption.items():
@@ -60,9 +62,9 @@ def checks(call: Call) -> list[Check] | None:
         # the alias named before (UpdateAlias, DeleteAlias) needs the caller's lookup.
         alias = key_arn(call, params["AliasName"])
         target = call.text("TargetKeyId")
-        found = [check(call, f"kms:{operation}", alias)]
+        found = [check(call, f"kms:{operation}", alias, context)]
         if target:
-            found.append(check(call, f"kms:{operation}", key_arn(call, target)))
+            found.append(check(call, f"kms:{operation}", key_arn(call, target), context))
         return found
     if operation == "Decrypt" and not key:
         return [check(call, "kms:Decrypt", _ciphertext_key(call), context)]
