@@ -54,6 +54,21 @@ def test_instance_actions_are_per_instance_and_create_tags_per_resource():
                                 "aws:TagKeys": ["k"]}
 
 
+def test_create_calls_name_the_new_resource_and_what_they_use():
+    found = call("ec2", "CreateSnapshot", VolumeId="vol-1", TagSpecifications=[
+        {"ResourceType": "snapshot", "Tags": [{"Key": "k", "Value": "v"}]}])
+    assert [(c.action, c.resource) for c in found] == [
+        ("ec2:CreateSnapshot", "arn:aws:ec2:us-east-1::snapshot/*"),
+        ("ec2:CreateSnapshot", f"{EC2}:volume/vol-1"),
+        ("ec2:CreateTags", "arn:aws:ec2:us-east-1::snapshot/*")]
+    assert found[0].context["aws:RequestTag/k"] == "v"
+    assert found[2].context["ec2:CreateAction"] == "CreateSnapshot"
+    found = call("ec2", "CreateSecurityGroup", GroupName="web", Description="d", VpcId="vpc-1")
+    assert [c.resource for c in found] == [f"{EC2}:security-group/*", f"{EC2}:vpc/vpc-1"]
+    found = call("ec2", "AuthorizeSecurityGroupIngress", GroupId="sg-1")
+    assert [c.resource for c in found] == [f"{EC2}:security-group/sg-1"]
+
+
 def test_associate_instance_profile_passes_its_role():
     found = call("ec2", "AssociateIamInstanceProfile", InstanceId="i-1",
                  IamInstanceProfile={"Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/p"})

@@ -8,9 +8,9 @@ in the EC2 User Guide; resources and keys from the Service Authorization Referen
 
 from __future__ import annotations
 
-from . import reference, tags
+from . import arns, reference, tags
 from .call import Call, Check, Context
-from .default import check
+from .default import check, keep_supported
 
 # Resource-id prefix -> reference resource type (for CreateTags/DeleteTags on ids).
 _ID_TYPES = {"i": "instance", "vol": "volume", "sg": "security-group", "subnet": "subnet",
@@ -19,8 +19,6 @@ _ID_TYPES = {"i": "instance", "vol": "volume", "sg": "security-group", "subnet":
              "eipalloc": "elastic-ip", "nat": "natgateway", "acl": "network-acl"}
 _ID_LISTS = {"InstanceIds": "instance", "VolumeIds": "volume", "ImageIds": "image",
              "SnapshotIds": "snapshot", "GroupIds": "security-group"}
-# RunInstances tag specifications name these types; what they tag on creation.
-_TAGGABLE = ("instance", "volume", "network-interface")
 
 
 def arn(call: Call, resource_type: str, resource_id: str) -> str:
@@ -52,7 +50,40 @@ def checks(call: Call) -> list[Check] | None:
         if isinstance(ids, list) and ids:
             return [check(call, f"ec2:{operation}", arn(call, resource_type, str(i)), region)
                     for i in ids]
-    return [check(call, f"ec2:{operation}", None, region)]
+    return _resources(call) + _tag_on_create(call)
+
+
+def _resources(call: Call) -> list[Check]:
+    """One Check per resource type the action is authorized on: each required type (its id
+    from the params, ``*`` for the one being created) and each optional one the params name."""
+    action = f"ec2:{call.operation}"
+    found = reference.privilege("ec2", call.operation)
+    if found is None or not found.resource_types:
+        return [check(call, action, "*", {"ec2:Region": call.region})]
+    out = []
+    for resource_type, template in found.resource_types:
+        filled = arns.fill(template, call)
+        if filled is None and resource_type in found.required:
+            filled = arn(call, resource_type, "*")
+        if filled is not None:
+            context = {"ec2:Region": call.region, **tags.tag_context(call.params, resource_type)}
+            out.append(Check(action, filled, keep_supported(action, context)))
+    return out or [check(call, action, "*", {"ec2:Region": call.region})]
+
+
+def _tag_on_create(call: Call) -> list[Check]:
+    """Tags set on creation also need ec2:CreateTags, with ``ec2:CreateAction``."""
+    specs = call.params.get("TagSpecifications")
+    types = [s.get("ResourceType") for s in specs if isinstance(s, dict)] if isinstance(
+        specs, list) else []
+    out = []
+    for resource_type in dict.fromkeys(t for t in types if isinstance(t, str)):
+        tagged = tags.tag_context(call.params, resource_type)
+        if tagged:
+            out.append(Check("ec2:CreateTags", arn(call, resource_type, "*"),
+                             {"ec2:Region": call.region, **tagged,
+                              "ec2:CreateAction": call.operation}))
+    return out
 
 
 def _id_arn(call: Call, resource_id: str) -> str:
@@ -107,9 +138,4 @@ def _run_instances(call: Call) -> list[Check]:
     if isinstance(template, dict) and isinstance(template.get("LaunchTemplateId"), str):
         found.append(Check("ec2:RunInstances",
                            arn(call, "launch-template", template["LaunchTemplateId"]), region))
-    for resource_type in _TAGGABLE:
-        tagged = tags.tag_context(params, resource_type)
-        if tagged:
-            found.append(Check("ec2:CreateTags", arn(call, resource_type, "*"),
-                               {**region, **tagged, "ec2:CreateAction": "RunInstances"}))
-    return found + _pass_profile(call)
+    return found + _tag_on_create(call) + _pass_profile(call)

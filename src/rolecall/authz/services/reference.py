@@ -25,10 +25,12 @@ _KEY_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
 @dataclass(frozen=True)
 class Privilege:
-    """One action. ``resource_types``: required ones first, each with its ARN template."""
+    """One action. ``resource_types``: required ones first, each with its ARN template;
+    ``required``: the types AWS always authorizes the action on."""
 
     name: str
     resource_types: tuple[tuple[str, str], ...]
+    required: frozenset[str]
     condition_keys: frozenset[str]
     _exact: frozenset[str]
     _families: tuple[str, ...]
@@ -54,7 +56,8 @@ def _privilege(raw: dict, templates: dict[str, str]) -> Privilege:
     families = tuple(sorted({_KEY_VARIABLE.split(k, 1)[0].lower()
                              for k in keys if _KEY_VARIABLE.search(k)}))
     resolved = tuple((t, templates[t]) for t in ordered if t in templates)
-    return Privilege(raw["privilege"], resolved, keys, exact, families)
+    required = frozenset(t for t in ordered if types[t]["required"])
+    return Privilege(raw["privilege"], resolved, required, keys, exact, families)
 
 
 @functools.cache
