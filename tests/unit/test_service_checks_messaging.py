@@ -75,3 +75,10 @@ def test_fallback_for_a_service_without_corrections():
                            {"aws:RequestTag/a": "b", "aws:TagKeys": ["a"]})]
     assert call("sesv2", "SendEmail")[0].action == "ses:SendEmail"
     assert call("nosuch", "DoThing") == [Check("nosuch:DoThing", "*", {})]
+
+
+def test_warm_loads_the_reference_once():
+    from rolecall.authz.services import reference, warm
+
+    warm()
+    assert reference._services.cache_info().currsize == 1

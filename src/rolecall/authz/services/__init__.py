@@ -35,7 +35,7 @@ from . import awslambda, default, dynamodb, ec2, kms, messaging, reference, s3, 
 from .call import Call, Check
 from .prefixes import prefix_of
 
-__all__ = ["Check", "checks_for", "condition_keys"]
+__all__ = ["Check", "checks_for", "condition_keys", "warm"]
 
 Correction = Callable[[Call], "list[Check] | None"]
 _CORRECTIONS: dict[str, Correction] = {
@@ -71,6 +71,12 @@ def checks_for(service: str, operation: str, params: dict[str, Any], *, region: 
     correction = _CORRECTIONS.get(service)
     found = correction(call) if correction else None
     return found if found else default.checks(call)
+
+
+def warm() -> None:
+    """Read the reference and the prefixes now (about a second), not on the first request."""
+    reference.known_prefix("s3")
+    prefix_of("s3")
 
 
 def condition_keys(action: str) -> frozenset[str]:
