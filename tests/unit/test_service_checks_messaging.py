@@ -26,6 +26,8 @@ def test_sqs_queue_url_names_the_queue_and_its_account():
     assert found == [Check("sqs:CreateQueue", f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs",
                            {"aws:RequestTag/team": "red", "aws:TagKeys": ["team"]})]
     assert call("sqs", "ListQueues")[0] == Check("sqs:ListQueues", "*", {})
+    assert call("sqs", "GetQueueUrl", QueueName="jobs", QueueOwnerAWSAccountId="222233334444")[
+        0].resource == "arn:aws:sqs:us-east-1:222233334444:jobs"
 
 
 def test_sns_publish_topic_or_target():

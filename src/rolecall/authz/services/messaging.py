@@ -26,18 +26,19 @@ def queue_arn(call: Call, url: str) -> str:
 
 
 def sqs_checks(call: Call) -> list[Check] | None:
-    action = f"sqs:{_SQS_BATCH.get(call.operation) or action_name('sqs', call.operation)[4:]}"
+    action = action_name("sqs", _SQS_BATCH.get(call.operation, call.operation))
     url, name = call.text("QueueUrl"), call.text("QueueName")
     if url:
         return [check(call, action, queue_arn(call, url))]
     if name and call.operation in ("CreateQueue", "GetQueueUrl"):
-        return [check(call, action, queue_arn(call, name))]
+        owner = call.text("QueueOwnerAWSAccountId") or call.account_id
+        return [check(call, action, f"arn:{call.partition}:sqs:{call.region}:{owner}:{name}")]
     return None
 
 
 def sns_checks(call: Call) -> list[Check] | None:
     operation = call.operation
-    action = f"sns:{_SNS_RENAMED.get(operation) or action_name('sns', operation)[4:]}"
+    action = action_name("sns", _SNS_RENAMED.get(operation, operation))
     target = call.text("TopicArn") or call.text("TargetArn") or call.text("ResourceArn")
     if target:
         return [check(call, action, target)]

@@ -70,7 +70,8 @@ _RENAMED = {
 }
 # With a VersionId, these act on one version and need the *Version* action.
 _VERSIONED = {
-    "GetObject": "GetObjectVersion", "DeleteObject": "DeleteObjectVersion",
+    "GetObject": "GetObjectVersion", "HeadObject": "GetObjectVersion",
+    "DeleteObject": "DeleteObjectVersion",
     "GetObjectAcl": "GetObjectVersionAcl", "PutObjectAcl": "PutObjectVersionAcl",
     "GetObjectTagging": "GetObjectVersionTagging",
     "PutObjectTagging": "PutObjectVersionTagging",
@@ -119,8 +120,6 @@ def checks(call: Call) -> list[Check] | None:
     name = _RENAMED.get(operation, operation)
     if call.text("VersionId") and operation in _VERSIONED:
         name = _VERSIONED[operation]
-    if operation == "HeadObject" and call.text("VersionId"):
-        name = "GetObjectVersion"
     if key and bucket:
         resource = object_arn(call, bucket, key)
     elif bucket:
