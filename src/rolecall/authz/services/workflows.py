@@ -49,16 +49,14 @@ def events_checks(call: Call) -> list[Check] | None:
                                context))
         return found or None
     rule = call.text("Rule") or (call.text("Name") if "Rule" in operation else None)
-    found = []
-    if rule and not rule.startswith("arn:"):
+    if not rule:
+        return None
+    if not rule.startswith("arn:"):
         bus = call.text("EventBusName")
         bus_name = bus.rsplit("/", 1)[-1] if bus else None
         path = f"rule/{bus_name}/{rule}" if bus_name and bus_name != "default" else f"rule/{rule}"
         rule = f"arn:{call.partition}:events:{call.region}:{call.account_id}:{path}"
-    if rule:
-        found.append(check(call, action_name("events", operation), rule))
-    else:
-        return None
+    found = [check(call, action_name("events", operation), rule)]
     if operation == "PutTargets" and isinstance(params.get("Targets"), list):
         for target in params["Targets"]:
             if isinstance(target, dict) and isinstance(target.get("RoleArn"), str):
