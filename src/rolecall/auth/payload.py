@@ -29,8 +29,9 @@ the upstream sees a complete body only for a verified request: on any AWSError, 
 upstream connection. Two cases have no last byte to hold: an empty payload (send the
 upstream request only after ``finish``), and a plain body of undeclared length (sent with
 ``Transfer-Encoding: chunked``: send the upstream's terminating chunk only after ``finish``).
-Memory is bounded: one chunk header or trailer line (at most :data:`MAX_LINE` bytes) and the
-held byte; chunk data is never buffered, its signature is checked as the chunk ends.
+Memory is bounded: one chunk header line (at most :data:`MAX_LINE` bytes), the trailer (at
+most :data:`MAX_TRAILER_LINES` such lines) and the held byte; chunk data is never buffered
+(it is hashed as it passes) and its signature is checked as the chunk ends.
 """
 
 from __future__ import annotations
