@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import os
+from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
 
 import boto3
+import botocore.auth
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
@@ -65,8 +67,12 @@ def _client(scheme: str, s3: dict | None = None, **config):
     )
 
 
-def _put(scheme: str, body: bytes = BODY, *, streaming: bool = True, **params) -> _Captured:
-    """PutObject through boto3, captured at send time (nothing leaves the process)."""
+def _put(scheme: str, body: bytes = BODY, *, streaming: bool = True, python_signer: bool = False,
+         **params) -> _Captured:
+    """PutObject through boto3, captured at send time (nothing leaves the process).
+
+    With awscrt installed botocore signs with CRT's signer; ``python_signer`` puts botocore's
+    own S3SigV4Auth back for the call."""
     config = params.pop("config", {})
     client = _client(scheme, **config)
     captured: list[_Captured] = []
@@ -76,8 +82,10 @@ def _put(scheme: str, body: bytes = BODY, *, streaming: bool = True, **params) -
         return AWSResponse(request.url, 200, {}, _EmptyRaw())
 
     client.meta.events.register("before-send", send)
-    client.put_object(Bucket="bucket", Key="dir/key.bin",
-                      Body=io.BytesIO(body) if streaming else body, **params)
+    signers = {"s3v4": botocore.auth.S3SigV4Auth} if python_signer else {}
+    with mock.patch.dict(botocore.auth.AUTH_TYPE_MAPS, signers):
+        client.put_object(Bucket="bucket", Key="dir/key.bin",
+                          Body=io.BytesIO(body) if streaming else body, **params)
     return captured[0]
 
 
@@ -86,9 +94,10 @@ class _EmptyRaw:
         return iter([b""])
 
 
+@pytest.mark.parametrize("python_signer", [False, True], ids=["crt", "S3SigV4Auth"])
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_https_put_with_a_trailing_checksum_verifies(algorithm):
-    request = _put("https", ChecksumAlgorithm=algorithm)
+def test_https_put_with_a_trailing_checksum_verifies(algorithm, python_signer):
+    request = _put("https", python_signer=python_signer, ChecksumAlgorithm=algorithm)
     assert request.headers["x-amz-content-sha256"] == ["STREAMING-UNSIGNED-PAYLOAD-TRAILER"]
     decoded, trailers = feed_all(request.verify(), request.body, [])
     assert decoded == BODY
@@ -137,10 +146,13 @@ def test_https_put_without_payload_signing_sends_unsigned_payload_and_verifies()
     assert feed_all(request.verify(), request.body, [5, 70000]) == (BODY, {})
 
 
+@pytest.mark.parametrize("python_signer", [False, True], ids=["crt", "S3SigV4Auth"])
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("streaming", [True, False])
-def test_http_put_signs_the_body_hash_and_a_checksum_header(algorithm, streaming):
-    request = _put("http", streaming=streaming, ChecksumAlgorithm=algorithm)
+def test_http_put_signs_the_body_hash_and_a_checksum_header(algorithm, streaming,
+                                                            python_signer):
+    request = _put("http", streaming=streaming, python_signer=python_signer,
+                   ChecksumAlgorithm=algorithm)
     assert len(request.headers["x-amz-content-sha256"][0]) == 64
     assert f"x-amz-checksum-{algorithm.lower()}" in request.headers
     assert feed_all(request.verify(), request.body, [100, 1 << 20]) == (BODY, {})
