@@ -221,9 +221,16 @@ def test_signed_trailer_with_a_malformed_checksum_is_invalid():
     assert err.message == "Value for x-amz-checksum-crc32c trailing header is invalid."
 
 
-def test_trailer_other_than_declared_is_refused():
+def test_trailer_other_than_declared_is_malformed():
     body = signed_body(TRAILER_SEED, CHUNKS, ("x-amz-checksum-crc32", "AAAAAA=="))
-    _refused(_trailer_verifier(), body, "InvalidRequest")
+    err = _refused(_trailer_verifier(), body, "MalformedTrailerError")
+    assert err.message == ("The request contained trailing data that was not well-formed or "
+                           "did not conform to our published schema.")
+
+
+def test_trailer_line_without_a_colon_is_malformed():
+    body = TRAILER_DOC_BODY.replace(b"x-amz-checksum-crc32c:", b"x-amz-checksum-crc32c ")
+    _refused(_trailer_verifier(), body, "MalformedTrailerError")
 
 
 def test_trailer_the_doc_computed_is_accepted_after_a_blank_line():

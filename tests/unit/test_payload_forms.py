@@ -187,11 +187,18 @@ def test_unsigned_trailer_with_a_wrong_value_is_a_bad_digest():
     assert err.value.message == "The CRC32 you specified did not match the calculated checksum."
 
 
-def test_unsigned_trailer_missing_is_incomplete():
+def test_unsigned_trailer_missing_is_malformed():
     body = _unsigned_trailer_body(DATA, "x-amz-checksum-crc32", CRC32)
-    body = body[:body.rindex(b"0\r\n") + 3] + b"\r\n"
+    for end in (b"\r\n", b"\r\n\r\n"):
+        with pytest.raises(AWSError) as err:
+            feed_all(_trailer_verifier(), body[:body.rindex(b"0\r\n") + 3] + end, [])
+        assert err.value.code == "MalformedTrailerError"
+
+
+def test_unsigned_trailer_cut_before_its_end_is_incomplete():
+    body = _unsigned_trailer_body(DATA, "x-amz-checksum-crc32", CRC32)
     with pytest.raises(AWSError) as err:
-        feed_all(_trailer_verifier(), body, [])
+        feed_all(_trailer_verifier(), body[:-2], [])
     assert err.value.code == "IncompleteBody"
 
 

@@ -90,6 +90,11 @@ def _length_mismatch() -> AWSError:
                     "the Content-Length HTTP header")
 
 
+def _malformed_trailer() -> AWSError:
+    return AWSError("MalformedTrailerError", "The request contained trailing data that was not "
+                    "well-formed or did not conform to our published schema.")
+
+
 def _signature_mismatch() -> AWSError:
     return AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
 
@@ -264,6 +269,9 @@ class _ChunkedVerifier:
         return b"".join(out)
 
     def finish(self) -> dict[str, str]:
+        if self._state == _TRAILER and self._skipped_blank and not (
+                self._trailer_lines or self._line):
+            raise _malformed_trailer()  # the chunks ended as if no trailer were declared
         if self._state != _DONE:
             raise _incomplete_body()
         return dict(self._trailers)
@@ -329,14 +337,14 @@ class _ChunkedVerifier:
     def _trailer_line(self, line: bytes) -> None:
         if line:
             if len(self._trailer_lines) >= MAX_TRAILER_LINES:
-                raise _incomplete_body()
+                raise _malformed_trailer()
             self._trailer_lines.append(line)
             return
         if not self._trailer_lines:
             # An empty line before any trailer: the data terminator some clients send
             # after the last chunk (``0;...\r\n\r\n`` then the trailer). Skip it once.
             if self._skipped_blank:
-                raise _incomplete_body()
+                raise _malformed_trailer()
             self._skipped_blank = True
             return
         self._end_of_trailer()
@@ -349,17 +357,16 @@ class _ChunkedVerifier:
             name = name_raw.strip().decode("latin-1").lower()
             value = value_raw.strip().decode("latin-1")
             if not colon or not name:
-                raise _incomplete_body()
+                raise _malformed_trailer()
             if name == "x-amz-trailer-signature":
                 signature = value.encode("latin-1")
                 continue
             if name != self._trailer_name or name in self._trailers:
-                raise AWSError("InvalidRequest", "The trailing header "
-                               f"{name} was not declared in the x-amz-trailer header.")
+                raise _malformed_trailer()
             self._trailers[name] = value
             canonical += f"{name}:{value}\n".encode("latin-1")
         if self._trailer_name not in self._trailers:
-            raise _incomplete_body()
+            raise _malformed_trailer()
         if self._signer is not None:
             if signature is None or not _SIGNATURE.fullmatch(signature):
                 raise _signature_mismatch()
