@@ -341,3 +341,18 @@ def test_fuzzed_framing_raises_only_aws_errors(data):
     verifier = _trailer_verifier(x_amz_decoded_content_length="9010")
     with contextlib.suppress(AWSError):
         feed_all(verifier, bytes(body), cuts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, len(TRAILER_DOC_BODY) - 1), min_size=1, max_size=20))
+def test_payload_completes_only_in_the_feed_that_ends_the_body(cuts):
+    """Whatever the split, the upstream never has the whole object before the body's last
+    byte (the trailer signature's line end) has been fed and verified."""
+    verifier = _trailer_verifier()
+    released, start = 0, 0
+    for cut in sorted(set(cuts)):
+        released += len(verifier.feed(TRAILER_DOC_BODY[start:cut]))
+        start = cut
+        assert released < len(PAYLOAD)
+    released += len(verifier.feed(TRAILER_DOC_BODY[start:]))
+    assert released == len(PAYLOAD)
