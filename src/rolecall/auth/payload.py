@@ -44,7 +44,7 @@ from typing import Protocol
 from ..protocol.errors import AWSError
 from . import checksums
 from .checksums import ExpectedChecksum
-from .sigv4 import _SIGNATURE_MISMATCH, ALGORITHM, EMPTY_SHA256, UNSIGNED_PAYLOAD
+from .sigv4 import ALGORITHM, EMPTY_SHA256, SIGNATURE_MISMATCH, UNSIGNED_PAYLOAD
 
 STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 STREAMING_SIGNED_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
@@ -96,7 +96,7 @@ def _malformed_trailer() -> AWSError:
 
 
 def _signature_mismatch() -> AWSError:
-    return AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+    return AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
 
 
 def _header(headers: dict[str, list[str]], name: str) -> str | None:

@@ -23,7 +23,7 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 MAX_SKEW = dt.timedelta(minutes=15)
 MAX_PRESIGN_EXPIRES = 604800
 
-_SIGNATURE_MISMATCH = (
+SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
     "Consult the service documentation for details."
@@ -246,7 +246,7 @@ def canonical_headers(signed_headers: tuple[str, ...], headers: dict[str, list[s
     for name in signed_headers:
         values = headers.get(name)
         if values is None:
-            raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+            raise AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
         lines.append(name + ":" + ",".join(_trimmed(v) for v in values) + "\n")
     return "".join(lines)
 
@@ -308,7 +308,7 @@ def verify(
     :mod:`rolecall.auth.payload`'s job, with what this returns.
     """
     if "host" not in signed.signed_headers:
-        raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+        raise AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
     declared = headers.get("x-amz-content-sha256")
     if signed.service == "s3" and not signed.presigned and not declared:
         raise AWSError("InvalidRequest",
@@ -325,4 +325,4 @@ def verify(
         expected = hmac.new(key, string_to_sign(signed, request).encode(), "sha256").hexdigest()
         if hmac.compare_digest(expected.encode(), claimed):
             return Verified(key, signed.scope, signed.signature, payload_hash)
-    raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+    raise AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
