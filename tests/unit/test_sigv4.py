@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import pathlib
 from urllib.parse import parse_qsl
 
 import pytest
-from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from hypothesis import given
@@ -136,3 +137,45 @@ def test_unsigned_host_header_is_refused():
     signed = sigv4.from_authorization(authorization, headers)
     with pytest.raises(AWSError):
         sigv4.verify(signed, SECRET, "GET", "/", [], {k: [v] for k, v in headers.items()}, b"")
+
+
+def _s3_request(headers: dict[str, str], *, presign: bool = False):
+    credentials = Credentials("AKIDEXAMPLE", SECRET)
+    # A presigned URL is signed before any body exists.
+    request = AWSRequest("PUT", "http://127.0.0.1:8080/bucket/key",
+                         data=b"" if presign else b"abc", headers=headers)
+    if presign:
+        S3SigV4QueryAuth(credentials, "s3", "us-east-1", expires=300).add_auth(request)
+    else:
+        S3SigV4Auth(credentials, "s3", "us-east-1").add_auth(request)
+    return request.prepare()
+
+
+def test_s3_header_form_returns_what_the_payload_verifier_chains_from():
+    path, pairs, headers = _parts(_s3_request({}))
+    signed = sigv4.from_authorization(headers["authorization"][0],
+                                      {k: v[0] for k, v in headers.items()})
+    verified = sigv4.verify(signed, SECRET, "PUT", path, pairs, headers, b"abc")
+    assert verified.signature == signed.signature
+    assert verified.scope == signed.scope == f"{signed.date}/us-east-1/s3/aws4_request"
+    assert verified.signing_key == sigv4.signing_key(SECRET, signed.date, "us-east-1", "s3")
+    assert verified.payload_hash == headers["x-amz-content-sha256"][0]
+
+
+def test_s3_header_form_without_x_amz_content_sha256_is_refused():
+    path, pairs, headers = _parts(_s3_request({}))
+    del headers["x-amz-content-sha256"]
+    signed = sigv4.from_authorization(headers["authorization"][0],
+                                      {k: v[0] for k, v in headers.items()})
+    with pytest.raises(AWSError) as err:
+        sigv4.verify(signed, SECRET, "PUT", path, pairs, headers, b"abc")
+    assert (err.value.code, err.value.status) == ("InvalidRequest", 400)
+    assert err.value.message == "Missing required header for this request: x-amz-content-sha256"
+
+
+def test_presigned_s3_url_signs_unsigned_payload_whatever_header_is_sent():
+    path, pairs, headers = _parts(_s3_request({}, presign=True))
+    signed = sigv4.from_query(dict(pairs))
+    headers["x-amz-content-sha256"] = [hashlib.sha256(b"abc").hexdigest()]
+    verified = sigv4.verify(signed, SECRET, "PUT", path, pairs, headers, b"abc")
+    assert verified.payload_hash == "UNSIGNED-PAYLOAD"

@@ -23,7 +23,7 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 MAX_SKEW = dt.timedelta(minutes=15)
 MAX_PRESIGN_EXPIRES = 604800
 
-_SIGNATURE_MISMATCH = (
+SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
     "Consult the service documentation for details."
@@ -45,6 +45,21 @@ class SignedRequest:
     security_token: str | None
     presigned: bool
     expires: int | None
+
+    @property
+    def scope(self) -> str:
+        """The credential scope, ``20150830/us-east-1/s3/aws4_request``."""
+        return f"{self.date}/{self.region}/{self.service}/aws4_request"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What a verified signature hands on to the verification of an S3 payload."""
+
+    signing_key: bytes
+    scope: str
+    signature: str  # the seed signature of a chunked upload
+    payload_hash: str  # the payload hash the signature covers, as signed
 
 
 def _incomplete(message: str) -> AWSError:
@@ -231,7 +246,7 @@ def canonical_headers(signed_headers: tuple[str, ...], headers: dict[str, list[s
     for name in signed_headers:
         values = headers.get(name)
         if values is None:
-            raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+            raise AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
         lines.append(name + ":" + ",".join(_trimmed(v) for v in values) + "\n")
     return "".join(lines)
 
@@ -245,12 +260,11 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
 
 
 def string_to_sign(signed: SignedRequest, canonical_request: str) -> str:
-    scope = f"{signed.date}/{signed.region}/{signed.service}/aws4_request"
     return "\n".join(
         (
             ALGORITHM,
             signed.amz_stamp,
-            scope,
+            signed.scope,
             hashlib.sha256(canonical_request.encode()).hexdigest(),
         )
     )
@@ -285,13 +299,23 @@ def verify(
     query_pairs: list[tuple[str, str]],
     headers: dict[str, list[str]],
     body: bytes,
-) -> None:
-    """Raise SignatureDoesNotMatch unless the signature is right for ``secret``."""
+) -> Verified:
+    """Raise SignatureDoesNotMatch unless the signature is right for ``secret``.
+
+    The payload hash signed is the declared ``x-amz-content-sha256`` when sent (S3's
+    payload forms, ``STREAMING-...`` included, are signed with that literal value), else
+    the hash of ``body``; a presigned URL may also sign ``UNSIGNED-PAYLOAD``, as S3's
+    always do. Checking the payload against that declaration is
+    :mod:`rolecall.auth.payload`'s job, with what this returns.
+    """
     if "host" not in signed.signed_headers:
-        raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+        raise AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
     declared = headers.get("x-amz-content-sha256")
+    if signed.service == "s3" and not signed.presigned and not declared:
+        raise AWSError("InvalidRequest",
+                       "Missing required header for this request: x-amz-content-sha256")
     candidates = [declared[0]] if declared else [hashlib.sha256(body).hexdigest()]
-    if signed.presigned and not declared:
+    if signed.presigned and UNSIGNED_PAYLOAD not in candidates:
         candidates.append(UNSIGNED_PAYLOAD)
     key = signing_key(secret, signed.date, signed.region, signed.service)
     # Compared as bytes: compare_digest refuses str with non-ASCII characters, and a
@@ -301,8 +325,8 @@ def verify(
         request = canonical_request(signed, method, raw_path, query_pairs, headers, payload_hash)
         expected = hmac.new(key, string_to_sign(signed, request).encode(), "sha256").hexdigest()
         if hmac.compare_digest(expected.encode(), claimed):
-            return
-    raise AWSError("SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
+            return Verified(key, signed.scope, signed.signature, payload_hash)
+    raise AWSError("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
 
 
 def authorization_header(
