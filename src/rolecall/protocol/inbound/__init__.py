@@ -102,6 +102,8 @@ def parse(
     from the URI, query-string members, header members (incl. prefixed-header maps such as
     S3's x-amz-meta-*), the JSON / XML / form body). ``body`` is None for streamed payloads."""
     operation = found.operation
+    if operation.input_shape is None:
+        return {}
     if found.protocol == "json":
         return json_body.structure(operation.input_shape, json_body.load(body or b""))
     if found.protocol in ("query", "ec2"):
