@@ -21,6 +21,7 @@ from botocore.serialize import create_serializer
 from rolecall.protocol import inbound
 
 ENDPOINT = "http://127.0.0.1:9"
+VIRTUAL_ENDPOINT = "http://s3.localhost:9"
 
 
 @dataclass
@@ -59,6 +60,12 @@ class Wire:
 
 def from_prepared(signing_name: str, request: AWSPreparedRequest) -> Wire:
     url = urlsplit(request.url)
+    path = url.path or "/"
+    host = url.hostname or ""
+    suffix = "." + (urlsplit(VIRTUAL_ENDPOINT).hostname or "")
+    if host.endswith(suffix):
+        # What the gateway does before calling identify: virtual-hosted S3 to path-style.
+        path = "/" + host[: -len(suffix)] + (path if path != "/" else "")
     headers: dict[str, list[str]] = {}
     for key, value in request.headers.items():
         text = value.decode() if isinstance(value, bytes) else value
@@ -71,7 +78,7 @@ def from_prepared(signing_name: str, request: AWSPreparedRequest) -> Wire:
     return Wire(
         signing_name,
         request.method,
-        url.path or "/",
+        path,
         parse_qsl(url.query, keep_blank_values=True),
         headers,
         body or b"",
@@ -92,7 +99,8 @@ def client(service: str, addressing: str = "path") -> Any:
         made = boto3.client(
             service,
             region_name="us-east-1",
-            endpoint_url=ENDPOINT,
+            # Virtual-hosted S3 needs a host name to put the bucket in front of.
+            endpoint_url=ENDPOINT if addressing == "path" else VIRTUAL_ENDPOINT,
             aws_access_key_id="AKIDEXAMPLE",
             aws_secret_access_key="secret",
             config=Config(s3={"addressing_style": addressing}, retries={"max_attempts": 0}),
