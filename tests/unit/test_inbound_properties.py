@@ -1,0 +1,121 @@
+"""Whatever arrives (paths, query strings, headers, bodies), identify answers an operation or
+None and parse answers params or InboundError, never any other exception."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rolecall.protocol.inbound import InboundError, identify, parse
+
+SIGNING_NAMES = ["s3", "ec2", "rds", "dynamodb", "sqs", "sns", "lambda", "kms", "monitoring",
+                 "logs", "states", "events", "ecr", "apigateway", "nope"]  # fmt: skip
+METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"]
+SEGMENT = st.sampled_from(
+    ["b", "k", "2015-03-31", "functions", "f", "invocations", "policy", "tags", "%2F", "%zz",
+     "v20180820", "accesspoint", "a%20b", "", "ü"]
+)  # fmt: skip
+QUERY_KEY = st.sampled_from(
+    ["list-type", "tagging", "uploads", "uploadId", "partNumber", "delete", "Action", "Version",
+     "max-keys", "Qualifier", "MaxItems", "prefix", "versionId", "x"]
+)  # fmt: skip
+HEADER = st.sampled_from(
+    ["x-amz-target", "x-amz-copy-source", "content-length", "x-amz-meta-a", "x-amz-acl",
+     "if-modified-since", "x-amz-object-lock-retain-until-date", "range", "x-amz-tagging",
+     "x-amz-expected-bucket-owner", "content-md5", "expires"]
+)  # fmt: skip
+TEXT = st.text(max_size=12)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=10,
+)  # fmt: skip
+TARGETS = st.sampled_from(
+    ["DynamoDB_20120810.PutItem", "DynamoDB_20120810.Query", "AmazonSQS.SendMessage",
+     "TrentService.Encrypt", "Logs_20140328.PutLogEvents", "AWSStepFunctions.StartExecution",
+     "GraniteServiceVersion20100801.GetMetricData", "x.y"]
+)  # fmt: skip
+FORM_KEY = st.sampled_from(
+    ["InstanceId.1", "Filter.1.Name", "Filter.1.Value.1", "MaxResults", "DryRun",
+     "TagSpecification.1.Tag.1.Key", "Tags.member.1.Key", "MaxRecords",
+     "MessageAttributes.entry.1.Name", "Attributes.entry.1.key",
+     "Attributes.entry.1.value", "StartTime", "Period", "x.y.z"]
+)  # fmt: skip
+FORM_ACTIONS = st.sampled_from(
+    ["DescribeInstances", "RunInstances", "DescribeDBInstances", "Publish", "CreateTopic",
+     "GetMetricStatistics", "Nope"]
+)  # fmt: skip
+
+
+def _body(kind: str, data: st.DataObject) -> bytes:
+    if kind == "json":
+        return json.dumps(data.draw(JSON_VALUES)).encode()
+    if kind == "xml":
+        inner = data.draw(
+            st.sampled_from(
+                [
+                    "<Key>a</Key>",
+                    "<Quiet>maybe</Quiet>",
+                    "<Object>",
+                    "<TagSet><Tag><Key>k</Key></Tag></TagSet>",
+                    "&amp;",
+                ]
+            )
+        )
+        return f"<Root>{inner}</Root>".encode()
+    return data.draw(st.binary(max_size=40))
+
+
+def _run(signing, method, path, query, headers, form, body):
+    found = identify(signing, method, path, query, headers, form)
+    if found is None:
+        return
+    with contextlib.suppress(InboundError):
+        parse(found, method, path, query, headers, body)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    signing=st.sampled_from(SIGNING_NAMES),
+    method=st.sampled_from(METHODS),
+    segments=st.lists(SEGMENT, max_size=5),
+    query=st.lists(st.tuples(QUERY_KEY, TEXT), max_size=4),
+    headers=st.dictionaries(HEADER, st.lists(TEXT, min_size=1, max_size=2), max_size=4),
+    kind=st.sampled_from(["json", "xml", "bytes"]),
+    data=st.data(),
+)
+def test_rest_requests_never_raise_anything_but_inbound_error(
+    signing, method, segments, query, headers, kind, data
+):
+    path = "/" + "/".join(segments)
+    headers.pop("x-amz-target", None)
+    _run(signing, method, path, query, headers, None, _body(kind, data))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    signing=st.sampled_from(["dynamodb", "sqs", "kms", "logs", "states", "monitoring"]),
+    target=TARGETS,
+    kind=st.sampled_from(["json", "bytes"]),
+    data=st.data(),
+)
+def test_json_requests_never_raise_anything_but_inbound_error(signing, target, kind, data):
+    headers = {"X-Amz-Target": [target], "Content-Type": ["application/x-amz-json-1.0"]}
+    _run(signing, "POST", "/", [], headers, None, _body(kind, data))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    signing=st.sampled_from(["ec2", "rds", "sns", "monitoring"]),
+    action=FORM_ACTIONS,
+    fields=st.dictionaries(FORM_KEY, TEXT, max_size=6),
+)
+def test_form_requests_never_raise_anything_but_inbound_error(signing, action, fields):
+    form = {"Action": action, **fields}
+    body = urlencode(form).encode()
+    _run(signing, "POST", "/", [], {}, form, body)
