@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.model import OperationModel, Shape
@@ -30,30 +32,24 @@ def parse(
     if shape is None:
         return {}
     out: dict[str, Any] = {}
-    claimed = set(literal_query_keys(operation))
-    for member in shape.members.values():
-        if member.serialization.get("location") == "querystring":
-            claimed.add(member.serialization.get("name", ""))
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire = member.serialization.get("name", name)
+    plan = _plan(operation)
+    for name, member, location, wire in plan.bound:
         if location == "uri":
             if wire in labels:
                 out[name] = scalars.from_text(member, labels[wire], wire)
         elif location == "querystring":
-            found = _query_member(member, wire, query, claimed)
+            found = _query_member(member, wire, query, plan.claimed)
             if found is not None:
                 out[name] = found
         elif location == "header":
-            values = headers.get(wire.lower())
+            values = headers.get(wire)
             if values:
                 out[name] = _header(member, ",".join(values), wire)
-        elif location == "headers":
-            prefix = wire.lower()
+        else:
             found_map = {
-                key[len(prefix) :]: ",".join(values)
+                key[len(wire) :]: ",".join(values)
                 for key, values in headers.items()
-                if key.startswith(prefix) and len(key) > len(prefix)
+                if key.startswith(wire) and len(key) > len(wire)
             }
             if found_map:
                 out[name] = found_map
@@ -62,8 +58,32 @@ def parse(
     return out
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Where each URI, query and header member of an operation's input is found."""
+
+    bound: tuple[tuple[str, Shape, str, str], ...]  # name, shape, location, wire name
+    claimed: frozenset[str]  # query keys of the route and of query-string members
+
+
+@functools.cache
+def _plan(operation: OperationModel) -> _Plan:
+    bound = []
+    claimed = set(literal_query_keys(operation))
+    for name, member in operation.input_shape.members.items():
+        location = member.serialization.get("location")
+        if location not in ("uri", "querystring", "header", "headers"):
+            continue
+        wire = member.serialization.get("name", name)
+        if location == "querystring":
+            claimed.add(wire)
+        # Header names are matched lower-cased; prefixed maps (x-amz-meta-) too.
+        bound.append((name, member, location, wire.lower() if "header" in location else wire))
+    return _Plan(tuple(bound), frozenset(claimed))
+
+
 def _query_member(
-    member: Shape, wire: str, query: Mapping[str, list[str]], claimed: set[str]
+    member: Shape, wire: str, query: Mapping[str, list[str]], claimed: frozenset[str]
 ) -> Any:
     if member.type_name == "map":
         # Every query key no other member (or the route) claims: API Gateway-style maps.

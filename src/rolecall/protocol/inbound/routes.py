@@ -83,20 +83,35 @@ def _compile(operation: OperationModel) -> Route:
     )
 
 
+@dataclass(frozen=True)
+class _MethodRoutes:
+    """One method's routes: those with no literal query key, and the others by their first."""
+
+    plain: tuple[Route, ...]
+    by_query_key: dict[str, tuple[Route, ...]]
+
+
 @functools.cache
-def routes(model: ServiceModel) -> dict[str, tuple[Route, ...]]:
-    """The model's routes by HTTP method, most specific first; compiled once per model."""
+def routes(model: ServiceModel) -> dict[str, _MethodRoutes]:
+    """The model's routes by HTTP method, compiled once per model."""
     by_method: dict[str, list[Route]] = {}
     for name in model.operation_names:
         operation = model.operation_model(name)
         method = operation.http.get("method", "POST").upper()
         by_method.setdefault(method, []).append(_compile(operation))
-    return {
-        method: tuple(sorted(found, key=lambda r: r.rank, reverse=True))
-        for method, found in by_method.items()
-    }
+    out: dict[str, _MethodRoutes] = {}
+    for method, found in by_method.items():
+        keyed: dict[str, list[Route]] = {}
+        for route in found:
+            if route.query:
+                keyed.setdefault(route.query[0][0], []).append(route)
+        # Most specific first, so that matching can stop at the first less specific one.
+        plain = tuple(sorted((r for r in found if not r.query), key=lambda r: r.rank, reverse=True))
+        out[method] = _MethodRoutes(plain, {key: tuple(group) for key, group in keyed.items()})
+    return out
 
 
+@functools.cache
 def literal_query_keys(operation: OperationModel) -> frozenset[str]:
     """The query keys an operation's requestUri fixes (not members: never parsed as such)."""
     _, _, literal_query = operation.http.get("requestUri", "/").partition("?")
@@ -111,10 +126,14 @@ def match(
     header_names: frozenset[str],
 ) -> Match | None:
     """The best route of ``model`` for the request, or None when no route's path fits."""
+    table = routes(model).get(method.upper())
+    if table is None:
+        return None
+    found_routes = [route for key in query for route in table.by_query_key.get(key, ())]
     best: Match | None = None
-    for route in routes(model).get(method.upper(), ()):
-        if best is not None and route.rank[:2] < best.score[:2]:
-            break  # routes are sorted: no later one can be more specific
+    for route in (*found_routes, *table.plain):
+        if best is not None and not route.query and route.rank[:2] < best.score[:2]:
+            break
         if not all(
             key in query and (value is None or value in query[key]) for key, value in route.query
         ):
