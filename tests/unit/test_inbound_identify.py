@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from rolecall.protocol.inbound import identify, parse
+import json
+
+import pytest
+
+from rolecall.protocol.inbound import InboundError, identify, parse
 
 from .inbound_wire import serialized, service_model
 
@@ -56,3 +60,12 @@ def test_a_query_form_body_is_read_when_parsing():
     params = parse(found, "POST", "/", [], {}, b"Action=CreateTopic&Name=t&Tags.member.1.Key=k"
                    b"&Tags.member.1.Value=v")  # fmt: skip
     assert params == {"Name": "t", "Tags": [{"Key": "k", "Value": "v"}]}
+
+
+@pytest.mark.parametrize("value", [6.7e16, -1e300, "NaN", "9999999999999999999", "tomorrow"])
+def test_timestamps_no_datetime_can_hold_are_inbound_errors(value):
+    found = identify("kinesis", "POST", "/", [],
+                     {"X-Amz-Target": ["Kinesis_20131202.GetShardIterator"]}, None)  # fmt: skip
+    body = json.dumps({"StreamName": "s", "Timestamp": value}).encode()
+    with pytest.raises(InboundError):
+        parse(found, "POST", "/", [], {}, body)

@@ -7,10 +7,13 @@ import contextlib
 import json
 from urllib.parse import urlencode
 
+from botocore.model import Shape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolecall.protocol.inbound import InboundError, identify, parse
+
+from .inbound_wire import service_model
 
 SIGNING_NAMES = ["s3", "ec2", "rds", "dynamodb", "sqs", "sns", "lambda", "kms", "monitoring",
                  "logs", "states", "events", "ecr", "apigateway", "nope"]  # fmt: skip
@@ -119,3 +122,62 @@ def test_form_requests_never_raise_anything_but_inbound_error(signing, action, f
     form = {"Action": action, **fields}
     body = urlencode(form).encode()
     _run(signing, "POST", "/", [], {}, form, body)
+
+
+def _shaped(shape: Shape, depth: int = 0) -> st.SearchStrategy:
+    """Values that follow ``shape`` closely enough to reach deep members, wrong at random."""
+    kind = shape.type_name
+    wrong = JSON_VALUES
+    if depth > 2:
+        return wrong
+    if kind == "structure" and shape.members:
+        optional = {
+            m.serialization.get("name", n): _shaped(m, depth + 1) for n, m in shape.members.items()
+        }
+        return st.one_of(wrong, st.fixed_dictionaries({}, optional=optional))
+    if kind == "list":
+        return st.one_of(wrong, st.lists(_shaped(shape.member, depth + 1), max_size=2))
+    if kind == "map":
+        return st.one_of(
+            wrong, st.dictionaries(st.text(max_size=4), _shaped(shape.value, depth + 1), max_size=2)
+        )
+    scalar = {
+        "string": st.text(max_size=6),
+        "integer": st.integers(),
+        "long": st.integers(),
+        "boolean": st.booleans(),
+        "float": st.floats(),
+        "double": st.floats(),
+        "timestamp": st.one_of(st.floats(), st.text(max_size=30), st.integers()),
+        "blob": st.text(max_size=8),
+    }.get(kind, wrong)
+    return st.one_of(scalar, wrong)
+
+
+JSON_OPERATIONS = [
+    ("dynamodb", "DynamoDB_20120810", "PutItem"),
+    ("dynamodb", "DynamoDB_20120810", "Query"),
+    ("kinesis", "Kinesis_20131202", "GetShardIterator"),
+    ("events", "AWSEvents", "PutEvents"),
+    ("kms", "TrentService", "Encrypt"),
+]
+
+
+_STRATEGIES: dict[tuple[str, str], st.SearchStrategy] = {}
+
+
+def _strategy(service: str, name: str) -> st.SearchStrategy:
+    if (service, name) not in _STRATEGIES:
+        shape = service_model(service).operation_model(name).input_shape
+        _STRATEGIES[service, name] = _shaped(shape)
+    return _STRATEGIES[service, name]
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=st.sampled_from(JSON_OPERATIONS), data=st.data())
+def test_json_bodies_shaped_like_the_input_raise_nothing_but_inbound_error(case, data):
+    service, prefix, name = case
+    document = data.draw(_strategy(service, name))
+    headers = {"X-Amz-Target": [f"{prefix}.{name}"]}
+    signing = service_model(service).signing_name
+    _run(signing, "POST", "/", [], headers, None, json.dumps(document).encode())

@@ -54,11 +54,10 @@ def identify(
                 if name in model.operation_names:
                     return Identified(candidate.model, model.operation_model(name), "json")
         return None
-    if form is not None and form.get("Action"):
+    queried = [c for c in found if c.protocol in ("query", "ec2")]
+    if queried and form is not None and form.get("Action"):
         action, version = form["Action"], form.get("Version")
-        for candidate in found:
-            if candidate.protocol not in ("query", "ec2"):
-                continue
+        for candidate in queried:
             if version is not None and version != candidate.api_version:
                 continue
             model = service_model(candidate.model)
@@ -66,7 +65,7 @@ def identify(
                 return Identified(
                     candidate.model, model.operation_model(action), candidate.protocol
                 )
-        return None
+        # Not a known action: a rest model under the same signing name may still route it.
     path = _path(raw_path)
     query = _query(query_pairs)
     names = frozenset(lowered)

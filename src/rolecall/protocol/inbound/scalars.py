@@ -43,16 +43,24 @@ def from_text(shape: Shape, raw: str, where: str) -> Any:
 
 
 def timestamp(raw: str | float) -> dt.datetime:
-    """Epoch seconds, ISO 8601 or RFC 822, as botocore's parsers accept them; aware UTC."""
+    """Epoch seconds, ISO 8601 or RFC 822, as botocore's parsers accept them; aware UTC.
+    Raises ValueError for anything else, including instants no datetime can hold."""
     if isinstance(raw, str) and not raw.strip():
         raise ValueError("empty timestamp")
     try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = None
+    try:
+        if seconds is not None:
+            return dt.datetime.fromtimestamp(seconds, dt.UTC)
+        # botocore raises RuntimeError for instants its time zone lookup cannot place.
         value = parse_timestamp(raw)
-    except (ValueError, OverflowError, TypeError, OSError) as exc:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+    except (ValueError, OverflowError, TypeError, OSError, RuntimeError) as exc:
         raise ValueError(str(exc)) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
 
 
 def blob(raw: str) -> bytes:
