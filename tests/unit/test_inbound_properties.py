@@ -181,3 +181,52 @@ def test_json_bodies_shaped_like_the_input_raise_nothing_but_inbound_error(case,
     headers = {"X-Amz-Target": [f"{prefix}.{name}"]}
     signing = service_model(service).signing_name
     _run(signing, "POST", "/", [], headers, None, json.dumps(document).encode())
+
+
+def _xml(shape: Shape, name: str, depth: int = 0) -> st.SearchStrategy[str]:
+    """XML elements named like ``shape``'s members, nested like it, with random text."""
+    kind = shape.type_name
+    text = st.sampled_from(["", "1", "-5", "true", "maybe", "2024-01-01T00:00:00Z", "x", "1e400"])
+    if depth > 3 or kind not in ("structure", "list", "map"):
+        return text.map(lambda t: f"<{name}>{t}</{name}>")
+    if kind == "structure":
+        children = [
+            _xml(m, m.serialization.get("name", n), depth + 1) for n, m in shape.members.items()
+        ]
+        inner = st.lists(st.one_of(children), max_size=4) if children else st.just([])
+    elif kind == "list":
+        item = shape.member.serialization.get("name", "member")
+        inner = st.lists(_xml(shape.member, item, depth + 1), max_size=3)
+    else:
+        entry = st.tuples(_xml(shape.key, "key", depth + 1), _xml(shape.value, "value", depth + 1))
+        inner = st.lists(entry.map(lambda kv: f"<entry>{kv[0]}{kv[1]}</entry>"), max_size=2)
+    return inner.map(lambda parts: f"<{name}>{''.join(parts)}</{name}>")
+
+
+XML_OPERATIONS = [
+    ("PUT", [("lifecycle", "")], "PutBucketLifecycleConfiguration"),
+    ("PUT", [("tagging", "")], "PutBucketTagging"),
+    ("PUT", [("cors", "")], "PutBucketCors"),
+    ("POST", [("delete", "")], "DeleteObjects"),
+    ("PUT", [("notification", "")], "PutBucketNotificationConfiguration"),
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=st.sampled_from(XML_OPERATIONS), data=st.data())
+def test_xml_bodies_shaped_like_the_input_raise_nothing_but_inbound_error(case, data):
+    method, query, name = case
+    shape = service_model("s3").operation_model(name).input_shape
+    payload = shape.members[shape.serialization["payload"]]
+    root = payload.serialization.get("name", payload.name)
+    body = data.draw(_strategy_xml(name, payload, root)).encode()
+    found = identify("s3", method, "/bucket", query, {}, None)
+    assert found is not None and found.operation.name == name
+    with contextlib.suppress(InboundError):
+        assert isinstance(parse(found, method, "/bucket", query, {}, body), dict)
+
+
+def _strategy_xml(name: str, shape: Shape, root: str) -> st.SearchStrategy[str]:
+    if ("xml", name) not in _STRATEGIES:
+        _STRATEGIES["xml", name] = _xml(shape, root)
+    return _STRATEGIES["xml", name]
