@@ -37,8 +37,8 @@ def _walk(aws, account, tmp_path) -> dict[str, str]:
 
 def test_bob_lists_the_instance_the_root_started_and_is_refused_rds(aws, account, tmp_path):
     bob = _walk(aws, account, tmp_path)
-    started = client(account, "ec2", region=REGION).run_instances(ImageId=MOTO_AMI, MinCount=1, MaxCount=1,
-                                                  InstanceType="t3.micro")
+    started = client(account, "ec2", region=REGION).run_instances(
+        ImageId=MOTO_AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro")
     instance_id = started["Instances"][0]["InstanceId"]
     listed = aws("ec2", "describe-instances", "--query", EC2_QUERY, env=bob)
     assert listed.returncode == 0, listed.stderr

@@ -32,7 +32,9 @@ _DROPPED_RESPONSE = frozenset({
     b"connection", b"keep-alive", b"transfer-encoding", b"te", b"trailer", b"upgrade",
     b"proxy-authenticate",
 })
-_PRESIGN_PARAMS = ("X-Amz-",)
+# Query parameters of presigned URLs (SigV4, and S3's legacy SigV2 ones).
+_PRESIGN_PARAMS = ("X-Amz-", "AWSAccessKeyId=", "Signature=", "Expires=",
+                   "x-amz-security-token=")
 TIMEOUT = httpx.Timeout(connect=5.0, read=300.0, write=300.0, pool=30.0)
 
 
@@ -134,3 +136,22 @@ class Forwarder:
             await relay(response.status_code, relayed, response.aiter_raw())
         finally:
             await response.aclose()
+
+    async def fetch(self, upstream: Upstream, *, account_id: str, signing_name: str,
+                    region: str, now: dt.datetime, method: str = "POST", raw_path: str = "/",
+                    query_string: str = "", headers: dict[str, list[str]],
+                    body: bytes = b"") -> tuple[int, bytes]:
+        """One call of rolecall's own to the upstream (what authorization needs to know, a
+        role to mirror): its status and whole body."""
+        answer: list = []
+
+        async def collect(status: int, _headers: list, chunks: AsyncIterator[bytes]) -> None:
+            answer.append(status)
+            answer.append(b"".join([chunk async for chunk in chunks]))
+
+        await self.forward(
+            upstream, account_id=account_id, signing_name=signing_name, region=region,
+            method=method, raw_path=raw_path, query_string=query_string, headers=headers,
+            host=urlsplit(upstream.url).netloc, body=body, length=len(body), now=now,
+            relay=collect)
+        return answer[0], answer[1]

@@ -18,13 +18,13 @@ from urllib.parse import parse_qsl
 
 from .. import ids
 from ..audit import events
-from ..auth import payload, sigv4
+from ..auth import payload, sigv2, sigv4
 from ..auth.principal import Principal
 from ..authz import encoded_messages, services
 from ..operations import CallContext
 from ..protocol import inbound
 from ..protocol.errors import AWSError
-from . import references, refusals
+from . import facts, references, refusals
 from .forward import Forwarder, UpstreamUnavailable
 from .routing import Inbound
 from .upstreams import Upstreams
@@ -36,6 +36,8 @@ log = logging.getLogger("rolecall.gateway")
 # Bodies the gateway reads whole (to verify their signature and to parse them): Lambda's
 # 50 MB zipped code travels base64-encoded in a JSON body.
 MAX_BUFFERED_BODY = 100 * 1024 * 1024
+# A streamed payload this small is read whole and verified before anything is forwarded.
+SMALL_BODY = 1024 * 1024
 ENFORCE, LOG = "enforce", "log"
 ANONYMOUS_DENIED = "Access Denied"
 EC2_DENIED = "You are not authorized to perform this operation."
@@ -54,8 +56,9 @@ class _Call:
     region: str = "us-east-1"
     principal: Principal | None = None
     signed: sigv4.SignedRequest | None = None
-    signing_key: bytes | None = None
+    verified: sigv4.Verified | None = None
     body: bytes | None = None
+    body_signed: bool = False  # the signature itself covers the body
     found: inbound.Identified | None = None
     params: dict[str, Any] = field(default_factory=dict)
     checks: list[services.Check] = field(default_factory=list)
@@ -87,6 +90,7 @@ class Gateway:
         self.enforcement = enforcement
         self.forwarder = Forwarder()
         self.references = references.Mirror(self.forwarder, server.db)
+        self.facts = facts.Facts(self.forwarder)
 
     async def handle(self, request: Inbound, receive: Receive, send: Send) -> None:
         now = dt.datetime.fromtimestamp(self.server.clock(), dt.UTC)
@@ -117,42 +121,41 @@ class Gateway:
         elif "X-Amz-Signature" in query or "X-Amz-Credential" in query:
             signed = sigv4.from_query(query)
         else:
-            if request.signing_name != "s3":
+            legacy = sigv2.from_query(query) if request.signing_name == "s3" else None
+            if legacy is not None:
+                secret, call.principal = self.server.credentials.resolve(
+                    legacy.access_key_id, legacy.security_token, call.now.timestamp())
+                sigv2.verify(legacy, secret, request.method, request.raw_path,
+                             request.query_pairs, request.headers, call.now.timestamp())
+            elif request.signing_name != "s3":
                 raise AWSError("MissingAuthenticationToken",
                                "Request is missing Authentication Token")
             return
         call.signed, call.region = signed, signed.region
         secret, principal = self.server.credentials.resolve(
             signed.access_key_id, signed.security_token, call.now.timestamp())
-        declared = request.header("x-amz-content-sha256")
-        if declared is None and request.signing_name == "s3" and not signed.presigned:
-            raise AWSError("InvalidRequest", "Missing required header for this request: "
-                           "x-amz-content-sha256", status=400)
-        if declared is None:
-            # The signature covers the body itself: read it before verifying.
+        if request.header("x-amz-content-sha256") is None and request.signing_name != "s3":
+            # The signature covers the body itself: read it before verifying. (S3 always
+            # declares its payload, or presigns UNSIGNED-PAYLOAD: its body streams.)
             call.body = await _read_body(receive)
-        sigv4.verify(signed, secret, request.method, request.signed_path, request.query_pairs,
-                     request.headers, call.body or b"")
+            call.body_signed = True
+        call.verified = sigv4.verify(signed, secret, request.method, request.signed_path,
+                                     request.query_pairs, request.headers, call.body or b"")
         sigv4.check_time(signed, call.now)
-        call.signing_key = sigv4.signing_key(secret, signed.date, signed.region, signed.service)
         call.principal = principal
         if principal.session is None and principal.access_key_id:
             self.server.audit.key_used(principal.access_key_id, call.now, signed.service,
                                        signed.region)
 
     def _verifier(self, call: _Call) -> payload.PayloadVerifier | None:
-        """The check of a body whose hash the signature does not already cover."""
-        signed = call.signed
-        if signed is None or call.signing_key is None:
+        """The check of a body whose hash the signature does not cover itself."""
+        signed, verified = call.signed, call.verified
+        if signed is None or verified is None or call.body_signed:
             return None
-        declared = call.request.header("x-amz-content-sha256")
-        if declared is None:
-            return None
-        scope = f"{signed.date}/{signed.region}/{signed.service}/aws4_request"
         return payload.payload_verifier(
-            declared, signing_key=call.signing_key, seed_signature=signed.signature,
-            amz_stamp=signed.amz_stamp, scope=scope, headers=call.request.headers,
-            presigned=signed.presigned)
+            call.request.header("x-amz-content-sha256"), signing_key=verified.signing_key,
+            seed_signature=verified.signature, amz_stamp=signed.amz_stamp,
+            scope=verified.scope, headers=call.request.headers, presigned=signed.presigned)
 
     # -- identify -----------------------------------------------------------------------
 
@@ -172,7 +175,9 @@ class Gateway:
             raise AWSError("NotImplemented", "rolecall does not know the operation of this "
                            f"{request.signing_name} request.")
         call.found = found
-        if not inbound.streams_payload(found.operation) and call.body is None:
+        length = _decoded_length(request)
+        small = length is not None and length <= SMALL_BODY
+        if call.body is None and (small or not inbound.streams_payload(found.operation)):
             raw = await _read_body(receive)
             verifier = self._verifier(call)
             if verifier is not None:
@@ -186,8 +191,14 @@ class Gateway:
             raise AWSError("SerializationException" if found.protocol == "json"
                            else "MalformedInput", str(exc), status=400) from None
         account = call.principal.account_id if call.principal else ""
+        upstream = self.upstreams.for_service(request.signing_name)
+        key_schema = None
+        if found.service == "dynamodb" and upstream is not None and account:
+            key_schema = await self.facts.key_schema(upstream, account, call.region,
+                                                     call.params, call.now)
         call.checks = services.checks_for(found.service, found.operation.name, call.params,
-                                          region=call.region, account_id=account)
+                                          region=call.region, account_id=account,
+                                          key_schema=key_schema)
 
     # -- authorize ----------------------------------------------------------------------
 
@@ -294,6 +305,8 @@ class Gateway:
                 region=call.region, method=request.method, raw_path=request.raw_path,
                 query_string=request.query_string, headers=request.headers, host=request.host,
                 body=body, length=length, now=call.now, relay=relay)
+            if call.status < 300:
+                self.facts.changed(call.service, call.operation, call.params)
         except UpstreamUnavailable as exc:
             if call.status:
                 raise AWSError("InternalFailure", "The upstream broke off.") from None

@@ -10,8 +10,8 @@ profile) are created in the upstream's IAM, in the caller's account, from roleca
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 PASS_ROLE = "iam:PassRole"
 IAM_VERSION = "2010-05-08"
+FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
 
 def _split(arn: str) -> tuple[str, str, str] | None:
@@ -110,17 +111,8 @@ class Mirror:
                     params: dict[str, str]) -> None:
         """One IAM call to the upstream; an entity that already exists is fine."""
         body = urlencode({**params, "Version": IAM_VERSION}).encode()
-
-        async def ignore(status: int, headers: list, chunks: AsyncIterator[bytes]) -> None:
-            async for _ in chunks:
-                pass
-
-        try:
-            await self._forwarder.forward(
+        with contextlib.suppress(UpstreamUnavailable):
+            # An unreachable upstream is the call's own answer, said when it is forwarded.
+            await self._forwarder.fetch(
                 upstream, account_id=account, signing_name="iam", region="us-east-1",
-                method="POST", raw_path="/", query_string="",
-                headers={"content-type": ["application/x-www-form-urlencoded; charset=utf-8"]},
-                host=upstream.url.split("://", 1)[1].split("/", 1)[0], body=body,
-                length=len(body), now=now, relay=ignore)
-        except UpstreamUnavailable:
-            return  # the call itself will find the upstream unavailable and say so
+                now=now, headers={"content-type": [FORM]}, body=body)
