@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import urllib.error
 import urllib.request
 
+import boto3
+import httpx
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from .gateway_helpers import cli_env, client, user_with_policy
@@ -87,38 +91,45 @@ def test_cli_copies_a_multipart_object_both_ways(aws, account, tmp_path):
     assert "AccessDenied" in refused.stderr
 
 
-def test_presigned_get_and_put_with_a_plain_http_client(account):
+@pytest.mark.parametrize("version", ["s3v4", "s3"])
+def test_presigned_get_and_put_with_a_plain_http_client(account, version):
     bucket = _bucket(account)
     alice = _prefix_user(account, bucket)
-    s3 = client(account, "s3", alice)
+    s3 = client(account, "s3", alice, signature_version=version)
     put_url = s3.generate_presigned_url(
         "put_object", Params={"Bucket": bucket, "Key": "home/alice/p.txt"}, ExpiresIn=300)
-    request = urllib.request.Request(put_url, data=b"presigned body", method="PUT")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        assert answer.status == 200
+    assert httpx.put(put_url, content=b"presigned body", timeout=30).status_code == 200
     get_url = s3.generate_presigned_url(
         "get_object", Params={"Bucket": bucket, "Key": "home/alice/p.txt"}, ExpiresIn=300)
-    with urllib.request.urlopen(get_url, timeout=30) as answer:
-        assert answer.read() == b"presigned body"
+    got = httpx.get(get_url, timeout=30)
+    assert (got.status_code, got.content) == (200, b"presigned body")
     outside = s3.generate_presigned_url(
         "get_object", Params={"Bucket": bucket, "Key": "top.txt"}, ExpiresIn=300)
-    with pytest.raises(urllib.error.HTTPError) as denied:
-        urllib.request.urlopen(outside, timeout=30)
-    assert denied.value.code == 403
-    assert b"<Code>AccessDenied</Code>" in denied.value.read()
-    tampered = get_url.replace("p.txt", "q.txt")
-    with pytest.raises(urllib.error.HTTPError) as bad:
-        urllib.request.urlopen(tampered, timeout=30)
-    assert bad.value.code == 403
-    assert b"<Code>SignatureDoesNotMatch</Code>" in bad.value.read()
+    denied = httpx.get(outside, timeout=30)
+    assert denied.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in denied.content
+    tampered = httpx.get(get_url.replace("p.txt", "q.txt"), timeout=30)
+    assert tampered.status_code == 403
+    assert b"<Code>SignatureDoesNotMatch</Code>" in tampered.content
 
 
-def test_virtual_hosted_addressing(account):
+@pytest.fixture
+def localhost_subdomains(monkeypatch):
+    """Resolve ``*.localhost`` to the loopback address, as RFC 6761 asks of resolvers
+    (systemd-resolved and browsers do; this machine's libc does not)."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def test_virtual_hosted_addressing(account, localhost_subdomains):
     bucket = _bucket(account)
     endpoint = account.endpoint.replace("127.0.0.1", "localhost")
-    import boto3
-    from botocore.config import Config
-
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
                       aws_access_key_id=account.access_key_id,
                       aws_secret_access_key=account.secret_access_key,
@@ -131,6 +142,10 @@ def test_virtual_hosted_addressing(account):
         b"virtual")
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
     assert keys == ["dir/a b+c.txt"]
+    presigned = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "dir/a b+c.txt"}, ExpiresIn=60)
+    assert f"//{bucket}.localhost:" in presigned
+    assert httpx.get(presigned, timeout=30).content == b"virtual"
 
 
 def test_anonymous_requests_are_refused(account):
