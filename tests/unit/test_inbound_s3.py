@@ -82,11 +82,20 @@ def test_put_object_streams_its_body_and_reads_metadata_tagging_and_acl_headers(
     assert "Body" not in params
 
 
-def test_copy_source_is_the_header_as_sent():
-    wire = sent_by_boto3("s3", "copy_object", Bucket="b", Key="k", CopySource="src/a b")
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ("src/a b", "src/a%20b"),
+        ("src/dir/ü?x", "src/dir/%C3%BC%3Fx"),
+        ("src/k 1?versionId=v+1", "src/k%201?versionId=v+1"),
+    ],
+)
+def test_copy_source_reads_as_boto3_takes_it(given, sent):
+    wire = sent_by_boto3("s3", "copy_object", Bucket="b", Key="k", CopySource=given)
+    assert wire.header("x-amz-copy-source") == sent
     found = wire.identify()
     assert found.operation.name == "CopyObject"
-    assert wire.parse(found)["CopySource"] == "src/a%20b"
+    assert wire.parse(found)["CopySource"] == given
 
 
 @pytest.mark.parametrize(

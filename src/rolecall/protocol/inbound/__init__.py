@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel
 
+from . import customizations, json_body, rest, routes
 from . import form as form_parser
-from . import json_body, rest, routes
 from .errors import InboundError
 from .index import candidates, service_model
 
@@ -115,7 +115,10 @@ def parse(
     elif body is None:
         body = b""
     labels = routes.labels(operation, _path(raw_path))
-    return rest.parse(operation, found.protocol, labels, _query(query_pairs), _lower(headers), body)
+    params = rest.parse(
+        operation, found.protocol, labels, _query(query_pairs), _lower(headers), body
+    )
+    return customizations.undo(found.service, operation.name, params)
 
 
 def _lower(headers: Mapping[str, list[str]]) -> dict[str, list[str]]:

@@ -30,9 +30,10 @@ def from_text(shape: Shape, raw: str, where: str) -> Any:
         if kind in ("float", "double"):
             return _FLOAT_WORDS[raw] if raw in _FLOAT_WORDS else float(raw)
         if kind == "boolean":
-            if raw not in ("true", "false"):
+            lowered = raw.lower()
+            if lowered not in ("true", "false"):
                 raise ValueError(raw)
-            return raw == "true"
+            return lowered == "true"
         if kind == "timestamp":
             return timestamp(raw)
         if kind == "blob":

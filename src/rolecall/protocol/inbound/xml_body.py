@@ -14,8 +14,8 @@ from .errors import InboundError
 
 
 def load(body: bytes) -> ElementTree.Element | None:
-    """The root element of a body; None for an empty body. Entities are never expanded
-    beyond expat's built-in protection, and no external resource is fetched."""
+    """The root element of a body; None for an empty body. A document type declaration,
+    the only place entities can be declared, is refused: no AWS input carries one."""
     if not body.strip():
         return None
     if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
