@@ -106,7 +106,7 @@ def test_per_service_upstreams_and_an_unreachable_one(tmp_path_factory, separate
         started = time.monotonic()
         with pytest.raises(ClientError) as unavailable:
             client(account, "sqs").list_queues()
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 30  # refused at once, not a hang
         assert unavailable.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
         with pytest.raises(ClientError) as none:
             client(account, "sns").list_topics()
@@ -126,7 +126,8 @@ def test_upstream_none_decides_then_answers_not_implemented(tmp_path_factory):
         with pytest.raises(ClientError) as allowed:
             client(account, "ec2").describe_instances()
         assert allowed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
-        user = user_with_policy(account, [])
+        user = user_with_policy(account, [{"Effect": "Allow", "Action": "sqs:ListQueues",
+                                           "Resource": "*"}])
         with pytest.raises(ClientError) as denied:
             client(account, "ec2", user).describe_instances()
         assert denied.value.response["Error"]["Code"] == "UnauthorizedOperation"

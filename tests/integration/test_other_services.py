@@ -54,10 +54,12 @@ def test_ec2_refusal_carries_a_message_only_decoders_may_read(iam, account, bob)
         ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)
     code, message, status = _error(err)
     assert (code, status) == ("UnauthorizedOperation", 403)
+    # RunInstances is decided on the instance first, and AWS names it (unlike Describe*).
     assert message.startswith(
         "You are not authorized to perform this operation. User: "
         f"arn:aws:iam::{account.account_id}:user/Bob is not authorized to perform: "
-        "ec2:RunInstances because no identity-based policy allows the ec2:RunInstances action."
+        f"ec2:RunInstances on resource: arn:aws:ec2:us-east-1:{account.account_id}:instance/* "
+        "because no identity-based policy allows the ec2:RunInstances action."
         " Encoded authorization failure message: ")
     encoded = message.rsplit(": ", 1)[1]
     bob_sts = account.client("sts", access_key_id=bob[0], secret_access_key=bob[1])

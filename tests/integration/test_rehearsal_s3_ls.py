@@ -50,7 +50,7 @@ def test_s3_ls_is_decided_by_the_role_profiles_permissions(aws, account):
     files = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None}
     allowed = aws("s3", "ls", BUCKET2, "--profile", "crossaccount", env=files)
     assert allowed.returncode == 0, allowed.stderr
-    assert allowed.stdout.split()[-2:] == ["9", "report.csv"]
+    assert allowed.stdout.split()[-2:] == ["8", "report.csv"]
     denied = aws("s3", "ls", "amzn-s3-demo-bucket1", "--profile", "crossaccount", env=files)
     assert denied.stderr.strip() == (
         "An error occurred (AccessDenied) when calling the ListObjectsV2 operation: User: "

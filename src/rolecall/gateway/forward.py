@@ -14,11 +14,12 @@ import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
 from ..auth import sigv4
+from . import routing
 from .upstreams import DEFAULT_SECRET, Upstream
 
 # Headers that describe one hop, or the caller's signature, and never go further.
@@ -32,9 +33,6 @@ _DROPPED_RESPONSE = frozenset({
     b"connection", b"keep-alive", b"transfer-encoding", b"te", b"trailer", b"upgrade",
     b"proxy-authenticate",
 })
-# Query parameters of presigned URLs (SigV4, and S3's legacy SigV2 ones).
-_PRESIGN_PARAMS = ("X-Amz-", "AWSAccessKeyId=", "Signature=", "Expires=",
-                   "x-amz-security-token=")
 TIMEOUT = httpx.Timeout(connect=5.0, read=300.0, write=300.0, pool=30.0)
 
 
@@ -45,7 +43,7 @@ class UpstreamUnavailable(Exception):
 def _query(query_string: str) -> tuple[str, list[tuple[str, str]]]:
     """The query string without presigned-signature parameters, raw and as decoded pairs."""
     kept = [part for part in query_string.split("&")
-            if part and not part.startswith(_PRESIGN_PARAMS)]
+            if part and not routing.is_signature_param(unquote(part.split("=", 1)[0]))]
     raw = "&".join(kept)
     return raw, parse_qsl(raw, keep_blank_values=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from ..authz import encoded_messages, services
 from ..operations import CallContext
 from ..protocol import inbound
 from ..protocol.errors import AWSError
+from ..protocol.inbound import index as inbound_index
 from . import facts, references, refusals
 from .forward import Forwarder, UpstreamUnavailable
 from .routing import Inbound
@@ -38,6 +40,7 @@ log = logging.getLogger("rolecall.gateway")
 MAX_BUFFERED_BODY = 100 * 1024 * 1024
 # A streamed payload this small is read whole and verified before anything is forwarded.
 SMALL_BODY = 1024 * 1024
+WARM_SERVICES = ("s3", "ec2", "dynamodb", "sqs", "sns", "lambda", "kms", "rds")
 ENFORCE, LOG = "enforce", "log"
 ANONYMOUS_DENIED = "Access Denied"
 EC2_DENIED = "You are not authorized to perform this operation."
@@ -91,6 +94,8 @@ class Gateway:
         self.forwarder = Forwarder()
         self.references = references.Mirror(self.forwarder, server.db)
         self.facts = facts.Facts(self.forwarder)
+        # The reference data and the common models load in seconds: not on a first call.
+        threading.Thread(target=_warm, name="gateway-warm", daemon=True).start()
 
     async def handle(self, request: Inbound, receive: Receive, send: Send) -> None:
         now = dt.datetime.fromtimestamp(self.server.clock(), dt.UTC)
@@ -162,15 +167,16 @@ class Gateway:
     async def identify(self, call: _Call, receive: Receive) -> None:
         """The botocore operation and its parameters; the IAM checks AWS makes for it."""
         request = call.request
+        query = request.operation_query()
         form: dict[str, str] | None = None
         content_type = request.header("content-type") or ""
         if call.body is not None and "x-www-form-urlencoded" in content_type:
-            form = dict(request.query_pairs)
+            form = dict(query)
             form.update(parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True))
-        elif request.signing_name not in ("s3",) and "Action" in dict(request.query_pairs):
-            form = dict(request.query_pairs)
+        elif request.signing_name != "s3" and any(name == "Action" for name, _ in query):
+            form = dict(query)
         found = inbound.identify(request.signing_name, request.method, request.raw_path,
-                                 request.query_pairs, request.headers, form)
+                                 query, request.headers, form)
         if found is None:
             raise AWSError("NotImplemented", "rolecall does not know the operation of this "
                            f"{request.signing_name} request.")
@@ -185,8 +191,8 @@ class Gateway:
                 verifier.finish()
             call.body = raw
         try:
-            call.params = inbound.parse(found, request.method, request.raw_path,
-                                        request.query_pairs, request.headers, call.body)
+            call.params = inbound.parse(found, request.method, request.raw_path, query,
+                                        request.headers, call.body)
         except inbound.InboundError as exc:
             raise AWSError("SerializationException" if found.protocol == "json"
                            else "MalformedInput", str(exc), status=400) from None
@@ -363,6 +369,13 @@ class Gateway:
             error_code=err.code if err else call.upstream_error,
             error_message=err.message if err else None, extra=extra,
         ), call.now)
+
+
+def _warm() -> None:
+    services.warm()
+    for signing_name in WARM_SERVICES:
+        for candidate in inbound_index.candidates(signing_name)[:1]:
+            inbound_index.service_model(candidate.model)
 
 
 async def _read_body(receive: Receive) -> bytes:

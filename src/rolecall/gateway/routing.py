@@ -15,6 +15,9 @@ from urllib.parse import parse_qsl
 from ..protocol import models
 
 VIRTUAL_HOST_SUFFIX = ".localhost"
+# Query parameters that carry a presigned URL's signature (SigV4, and S3's legacy SigV2):
+# the signature's, never the operation's.
+SIGNATURE_PARAMS = ("X-Amz-", "AWSAccessKeyId", "Signature", "Expires", "x-amz-security-token")
 ROLECALL_PREFIX = "/_rolecall/"
 
 
@@ -35,9 +38,18 @@ class Inbound:
     secure: bool
     signing_name: str
 
+    def operation_query(self) -> list[tuple[str, str]]:
+        """The query parameters without a presigned signature's."""
+        return [(name, value) for name, value in self.query_pairs
+                if not is_signature_param(name)]
+
     def header(self, name: str) -> str | None:
         values = self.headers.get(name)
         return values[0] if values else None
+
+
+def is_signature_param(name: str) -> bool:
+    return name.startswith(SIGNATURE_PARAMS[0]) or name in SIGNATURE_PARAMS[1:]
 
 
 def _scope_service(credential: str) -> str | None:
