@@ -28,13 +28,21 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int,
               help="Server processes sharing the port (scale across cores).")
 @click.option("--log-level", default="warning", show_default=True)
-def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str) -> None:
+@click.option("--public-url", default=None,
+              help="The URL clients reach this server at (outbound OIDC issuer URLs); "
+                   "default http://HOST:PORT.")
+def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str,
+          public_url: str | None) -> None:
     """Serve IAM and STS on HOST:PORT."""
     import uvicorn
+
+    from .outbound.issuer_url import PUBLIC_URL_ENV
 
     db = Database(db_url)
     db.migrate()  # once, before any worker starts
     os.environ["ROLECALL_DB"] = db.url
+    os.environ[PUBLIC_URL_ENV] = (public_url or os.environ.get(PUBLIC_URL_ENV)
+                                  or f"http://{host}:{port}")
     db.dispose()
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     uvicorn.run(
