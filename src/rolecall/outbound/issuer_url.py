@@ -13,7 +13,8 @@ JWKS = "/.well-known/jwks.json"
 # Set by `rolecall serve` (--public-url, else http://HOST:PORT): the URL clients reach.
 PUBLIC_URL_ENV = "ROLECALL_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
-_ISSUER_PATH = re.compile(re.escape(PREFIX) + r"([0-9a-f-]{36})$")
+_ISSUER_PATH = re.compile(re.escape(PREFIX)
+                          + r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
 
 def public_url() -> str:

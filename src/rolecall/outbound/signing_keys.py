@@ -27,7 +27,8 @@ ROTATION_SECONDS = 7 * 24 * 3600
 _RSA_BITS = 2048
 
 SigningKey = RSAKey | ECKey
-_cache: dict[tuple[str, int], tuple[str, SigningKey]] = {}
+# (database URL, algorithm, period) → (kid, private key)
+_cache: dict[tuple[str, str, int], tuple[str, SigningKey]] = {}
 _lock = threading.Lock()
 
 
@@ -39,14 +40,16 @@ def current_key(db: Database, keys: ServerKeys, algorithm: str, now: float
                 ) -> tuple[str, SigningKey]:
     """(kid, private key) to sign with now, made on first use in this period."""
     period = period_of(now)
-    hit = _cache.get((algorithm, period))
+    slot = (db.url, algorithm, period)
+    hit = _cache.get(slot)
     if hit is not None:
         return hit
     with _lock:
         row = _load(db, algorithm, period) or _create(db, keys, algorithm, period, now)
-        key = _private(keys, row)
-        _cache[(algorithm, period)] = (row.kid, key)
-        return row.kid, key
+        for stale in [s for s in _cache if s[2] < period - 1]:
+            del _cache[stale]
+        _cache[slot] = (row.kid, _private(keys, row))
+        return _cache[slot]
 
 
 def published(db: Database, keys: ServerKeys, now: float) -> dict:
