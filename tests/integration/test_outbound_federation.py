@@ -159,6 +159,11 @@ def test_unsupported_algorithm_and_too_many_audiences(iam, account):
         sts.get_web_identity_token(Audience=[f"a{i}" for i in range(11)],
                                    SigningAlgorithm="RS256")
     assert error_of(err)[0] == "ValidationError"
+    with pytest.raises(ClientError) as err:
+        sts.get_web_identity_token(Audience=[AUDIENCE], SigningAlgorithm="RS256",
+                                   Tags=[{"Key": "Team", "Value": "a"},
+                                         {"Key": "team", "Value": "b"}])
+    assert error_of(err)[0] == "InvalidParameterValue"
 
 
 def test_disabled_feature_refuses_tokens(iam, account):

@@ -24,6 +24,7 @@ from ..outbound import signing_keys
 from ..outbound.issuer_url import issuer_url
 from ..protocol.errors import AWSError
 from ..store.tables import OutboundFederation
+from . import sessions
 
 DEFAULT_DURATION = 300
 NAMESPACE = "https://sts.amazonaws.com/"
@@ -43,7 +44,7 @@ def get_web_identity_token(ctx: CallContext, params: dict[str, Any]) -> dict[str
                        + ", ".join(signing_keys.ALGORITHMS) + "]")
     audiences: list[str] = list(params["Audience"])
     duration = params.get("DurationSeconds") or DEFAULT_DURATION
-    tags = {tag["Key"]: tag["Value"] for tag in params.get("Tags") or []}
+    tags = sessions.session_inputs(params).tags  # STS's tag rules: keys case-insensitive
     ctx.server.authorizer.authorize(ctx, params, action="sts:GetWebIdentityToken",
                                     extra_context={
                                         "sts:IdentityTokenAudience": audiences,
