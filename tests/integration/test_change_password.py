@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from rolecall.audit.show import recent
 from rolecall.store.db import Database
+from tests.integration.test_credential_report import report_rows
 from tests.integration.test_sts_support import error_of
 
 FIRST = "First-pass-1"
@@ -188,3 +189,16 @@ def test_passwords_never_reach_the_audit_trail(iam, account, server):
     assert records.count('"ChangePassword"') >= 2
     for secret in (FIRST, "Second-pass-2", "Wrong-pass-9", "Third-pass-3"):
         assert secret not in records
+
+
+def test_credential_report_shows_when_the_password_was_changed(iam, account, server):
+    iam.update_account_password_policy(MaxPasswordAge=30)
+    alice = _user(account, iam)
+    _age_password(server, account.account_id, "alice", 10)
+    alice.change_password(OldPassword=FIRST, NewPassword="Second-pass-2")
+    iam.generate_credential_report()
+    _, rows = report_rows(iam)
+    changed = dt.datetime.fromisoformat(rows["alice"]["password_last_changed"])
+    assert abs((dt.datetime.now(dt.UTC) - changed).total_seconds()) < 60
+    rotation = dt.datetime.fromisoformat(rows["alice"]["password_next_rotation"])
+    assert rotation - changed == dt.timedelta(days=30)
