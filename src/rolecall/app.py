@@ -15,6 +15,7 @@ from . import __version__, explain_api
 from .audit.log import FLUSH_SECONDS
 from .gateway import routing
 from .gateway.handler import Gateway
+from .outbound import documents as outbound_documents
 from .pipeline import HttpRequest, handle
 from .server import Server
 
@@ -64,6 +65,8 @@ class App:
         )
         if path == explain_api.PATH:
             response = explain_api.handle(self.server, request)
+        elif outbound_documents.handles(path):
+            response = outbound_documents.handle(self.server, request, path)
         else:
             response = handle(self.server, request)
         # The query string is never logged: presigned requests carry credentials in it.

@@ -36,14 +36,18 @@ def main() -> None:
               show_default=True,
               help="log: let every authenticated call through and record what would have "
                    "been denied.")
+@click.option("--public-url", default=None,
+              help="The URL clients reach this server at (outbound OIDC issuer URLs); "
+                   "default http://HOST:PORT.")
 def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str,
-          upstream_values: tuple[str, ...], enforcement: str) -> None:
+          upstream_values: tuple[str, ...], enforcement: str, public_url: str | None) -> None:
     """Serve IAM and STS, and every other service through the gateway, on HOST:PORT."""
     import uvicorn
 
     from .asgi import ENFORCEMENT_ENV
     from .gateway import upstreams
     from .gateway.embedded import EmbeddedMoto
+    from .outbound.issuer_url import PUBLIC_URL_ENV
 
     try:
         default, per_service = upstreams.parse_options(upstream_values)
@@ -52,6 +56,8 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
     db = Database(db_url)
     db.migrate()  # once, before any worker starts
     os.environ["ROLECALL_DB"] = db.url
+    os.environ[PUBLIC_URL_ENV] = (public_url or os.environ.get(PUBLIC_URL_ENV)
+                                  or f"http://{host}:{port}")
     db.dispose()
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     embedded = default == upstreams.EMBEDDED

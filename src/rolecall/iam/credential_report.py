@@ -106,9 +106,10 @@ def build_report(ctx: CallContext) -> bytes:
         if profile is None:
             password = [_flag(False), _time(user.password_last_used), NA, NA]
         else:
-            rotation = (profile.created_at + dt.timedelta(days=max_age)) if max_age else None
+            changed = profile.password_changed_at or profile.created_at
+            rotation = (changed + dt.timedelta(days=max_age)) if max_age else None
             password = [_flag(True), _time(user.password_last_used, NO_INFORMATION),
-                        _time(profile.created_at), _time(rotation)]
+                        _time(changed), _time(rotation)]
         rows.append([user.name, user_arn(user), _time(user.created_at), *password,
                      _flag(user.id in mfa_owners), *_key_columns(keys.get(user.id, [])),
                      *_cert_columns(certs.get(user.id, []))])

@@ -1,6 +1,7 @@
-"""Console passwords of IAM users: Create/Get/Update/DeleteLoginProfile.
+"""Console passwords of IAM users: Create/Get/Update/DeleteLoginProfile and ChangePassword.
 
-Passwords are kept only as salted scrypt hashes. Until an account sets its own password
+Passwords are kept only as salted scrypt hashes (earlier ones too, as many as the
+password policy's PasswordReusePrevention needs). Until an account sets its own password
 policy, IAM's default one applies: at least 8 characters and at least three of uppercase
 letters, lowercase letters, digits and symbols (IAM User Guide, "Set an account password
 policy for IAM users")."""
@@ -8,17 +9,29 @@ policy for IAM users")."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 from typing import Any
 
+from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from sqlalchemy import delete, select
 
+from ..auth.principal import IAM_USER
 from ..operations import CallContext, operation
+from ..policy.evaluate import IMPLICIT_DENY
 from ..protocol.errors import AWSError, no_such_entity
-from ..store.tables import AccountPasswordPolicy, LoginProfile
+from ..store.tables import AccountPasswordPolicy, LoginProfile, PasswordHistory
 from .common import find_user
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+# PasswordReusePrevention's maximum: no more earlier passwords are ever needed.
+MAX_REMEMBERED = 24
+NOT_AN_IAM_USER = ("The request was rejected because the type of user for the transaction was "
+                   "incorrect.")
+WRONG_OLD_PASSWORD = "The old password is incorrect."
+EXPIRED_HARD = ("Your password has expired and the account password policy does not allow you "
+                "to change it; an administrator must reset it.")
 # The non-alphanumeric characters password policies count as symbols.
 SYMBOLS = set("!@#$%^&*()_+-=[]{}|'")
 
@@ -29,6 +42,19 @@ def hash_password(password: str) -> str:
         password.encode())
     return "$".join(["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P),
                      base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+
+
+def password_matches(password: str, stored: str) -> bool:
+    """Whether ``password`` is the one ``stored`` was hashed from (constant time)."""
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        Scrypt(salt=base64.b64decode(salt), length=32, n=int(n), r=int(r), p=int(p)).verify(
+            password.encode(), base64.b64decode(digest))
+        return True
+    except (ValueError, InvalidKey):
+        return False
 
 
 def check_password(ctx: CallContext, password: str) -> None:
@@ -47,8 +73,25 @@ def check_password(ctx: CallContext, password: str) -> None:
               and (digit or not policy.require_numbers)
               and (symbol or not policy.require_symbols))
     if not ok:
-        raise AWSError("PasswordPolicyViolation",
-                       "Password does not conform to the account password policy.")
+        raise policy_violation()
+
+
+def policy_violation() -> AWSError:
+    return AWSError("PasswordPolicyViolation",
+                    "Password does not conform to the account password policy.")
+
+
+def set_password(ctx: CallContext, user_id: str, profile: LoginProfile, password: str) -> None:
+    """Replace the password, remembering the old hash for PasswordReusePrevention."""
+    ctx.db.add(PasswordHistory(user_id=user_id, password_hash=profile.password_hash,
+                               replaced_at=ctx.now))
+    ctx.db.flush()
+    kept = select(PasswordHistory.id).where(PasswordHistory.user_id == user_id).order_by(
+        PasswordHistory.id.desc()).limit(MAX_REMEMBERED)
+    ctx.db.execute(delete(PasswordHistory).where(PasswordHistory.user_id == user_id,
+                                                 PasswordHistory.id.not_in(kept)))
+    profile.password_hash = hash_password(password)
+    profile.password_changed_at = ctx.now
 
 
 def _profile(ctx: CallContext, user_id: str, user_name: str) -> LoginProfile:
@@ -94,7 +137,7 @@ def update_login_profile(ctx: CallContext, params: dict[str, Any]) -> None:
     profile = _profile(ctx, user.id, user.name)
     if params.get("Password") is not None:
         check_password(ctx, params["Password"])
-        profile.password_hash = hash_password(params["Password"])
+        set_password(ctx, user.id, profile, params["Password"])
     if params.get("PasswordResetRequired") is not None:
         profile.password_reset_required = params["PasswordResetRequired"]
 
@@ -106,3 +149,52 @@ def delete_login_profile(ctx: CallContext, params: dict[str, Any]) -> None:
                        "password) is not implemented by rolecall.")
     user = find_user(ctx, params["UserName"])
     ctx.db.delete(_profile(ctx, user.id, user.name))
+
+
+@operation("iam", "ChangePassword", authorize=False)
+def change_password(ctx: CallContext, params: dict[str, Any]) -> None:
+    caller = ctx.principal
+    if caller.type != IAM_USER or caller.user_id is None:
+        raise AWSError("InvalidUserType", NOT_AN_IAM_USER)
+    policy = ctx.db.get(AccountPasswordPolicy, ctx.account_id)
+    _authorize_change(ctx, params, caller.arn, policy)
+    profile = _profile(ctx, caller.user_id, caller.user_name or "")
+    if not password_matches(params["OldPassword"], profile.password_hash):
+        raise AWSError("AccessDenied", WRONG_OLD_PASSWORD)
+    if policy is not None and policy.hard_expiry and _expired(profile, policy, ctx.now):
+        raise AWSError("AccessDenied", EXPIRED_HARD)
+    new = params["NewPassword"]
+    check_password(ctx, new)
+    if policy is not None and policy.password_reuse_prevention:
+        earlier = ctx.db.scalars(select(PasswordHistory.password_hash)
+                                 .where(PasswordHistory.user_id == caller.user_id)
+                                 .order_by(PasswordHistory.id.desc())
+                                 .limit(policy.password_reuse_prevention - 1)).all()
+        if any(password_matches(new, stored) for stored in [profile.password_hash, *earlier]):
+            raise policy_violation()
+    set_password(ctx, caller.user_id, profile, new)
+    profile.password_reset_required = False
+
+
+def _authorize_change(ctx: CallContext, params: dict[str, Any], user_arn: str,
+                      policy: AccountPasswordPolicy | None) -> None:
+    """iam:ChangePassword on the caller's own user. AllowUsersToChangePassword grants it
+    to every user, but an explicit Deny still refuses."""
+    try:
+        ctx.server.authorizer.authorize(ctx, params, action="iam:ChangePassword",
+                                        resource=user_arn)
+    except AWSError as err:
+        decision = err.decision
+        implicit = decision is not None and getattr(decision, "decision", None) == IMPLICIT_DENY
+        if not (err.code == "AccessDenied" and implicit and policy is not None
+                and policy.allow_users_to_change):
+            raise
+
+
+def _expired(profile: LoginProfile, policy: AccountPasswordPolicy, now: dt.datetime) -> bool:
+    if not policy.max_password_age:
+        return False
+    changed = profile.password_changed_at or profile.created_at
+    if changed.tzinfo is None:
+        changed = changed.replace(tzinfo=dt.UTC)
+    return now > changed + dt.timedelta(days=policy.max_password_age)

@@ -103,6 +103,22 @@ class LoginProfile(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     password_reset_required: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
+    # When the current password was set (None: when the profile was created), for
+    # MaxPasswordAge and HardExpiry.
+    password_changed_at: Mapped[dt.datetime | None]
+
+
+class PasswordHistory(Base):
+    """Hashes of a user's earlier console passwords, for PasswordReusePrevention."""
+
+    __tablename__ = "password_history"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(256))
+    replaced_at: Mapped[dt.datetime]
 
 
 class Group(Base):
@@ -374,3 +390,32 @@ class SecurityTokenPreference(Base):
         String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
     global_endpoint_token_version: Mapped[str] = mapped_column(String(16))
+
+
+class OutboundFederation(Base):
+    """An account's outbound web identity federation: its issuer and whether it vends."""
+
+    __tablename__ = "outbound_federation"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The unique part of the account's issuer URL; kept when the feature is disabled, so
+    # tokens issued before stay verifiable and external trust set up for it stays valid.
+    issuer_id: Mapped[str] = mapped_column(String(64), unique=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime]
+
+
+class OutboundSigningKey(Base):
+    """A key GetWebIdentityToken signs with: one per algorithm and rotation period, the
+    private half encrypted like every other secret."""
+
+    __tablename__ = "outbound_signing_keys"
+    __table_args__ = (UniqueConstraint("algorithm", "period"),)
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(8))
+    # The rotation period it signs in (epoch seconds // rotation interval).
+    period: Mapped[int] = mapped_column(BigInteger)
+    private_key_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    public_jwk: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]

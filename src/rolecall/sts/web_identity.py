@@ -17,9 +17,10 @@ from ..authz.trust import trust_allows
 from ..iam.oidc_providers import url_key
 from ..oidc import fetch, tokens
 from ..operations import CallContext, operation
+from ..outbound.issuer_url import issuer_id_of
 from ..policy import RequestPrincipal
 from ..protocol.errors import AWSError
-from ..store.tables import OIDCProvider, Role
+from ..store.tables import OIDCProvider, OutboundFederation, Role
 from . import sessions
 from .assume_role import DEFAULT_DURATION, INVALID_ARN, MAX_DURATION_TEXT, ROLE_ARN
 
@@ -30,6 +31,8 @@ NOT_JWT = ("The ID Token provided is not a valid JWT. (You may see this error if
 NO_KEYS = ("Couldn't retrieve verification key from your identity provider,  please "
            "reference AssumeRoleWithWebIdentity documentation for requirements")
 THUMBPRINT = "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
+OUTBOUND = ("Tokens issued by GetWebIdentityToken cannot be used for OpenID Connect "
+            "federation into AWS.")
 # Clock skew tolerated on exp and nbf, in seconds.
 LEEWAY = 0
 
@@ -52,6 +55,8 @@ def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> d
     issuer = claims.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise invalid_token(NOT_JWT)
+    if _outbound_issuer(ctx, issuer):
+        raise invalid_token(OUTBOUND)
     provider = ctx.db.scalar(select(OIDCProvider).where(
         OIDCProvider.account_id == account_id, OIDCProvider.url == url_key(_with_scheme(issuer))))
     if provider is None:
@@ -110,6 +115,15 @@ def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> d
     if inputs.given:
         result["PackedPolicySize"] = packed
     return result
+
+
+def _outbound_issuer(ctx: CallContext, issuer: str) -> bool:
+    """Whether the issuer is one of rolecall's own outbound issuers: AWS's outbound
+    federation guide says its tokens are not accepted by AssumeRoleWithWebIdentity."""
+    issuer_id = issuer_id_of(issuer)
+    return issuer_id is not None and ctx.db.scalar(
+        select(OutboundFederation.account_id)
+        .where(OutboundFederation.issuer_id == issuer_id)) is not None
 
 
 def _with_scheme(issuer: str) -> str:
