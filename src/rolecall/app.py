@@ -14,6 +14,7 @@ import logging
 from . import __version__, explain_api
 from .audit.log import FLUSH_SECONDS
 from .pipeline import HttpRequest, handle
+from .policygen import api as policygen_api
 from .server import Server
 
 HEALTH_PATH = "/_rolecall/health"
@@ -57,6 +58,8 @@ class App:
         )
         if path == explain_api.PATH:
             response = explain_api.handle(self.server, request)
+        elif path == policygen_api.PATH:
+            response = policygen_api.handle(self.server, request)
         else:
             response = handle(self.server, request)
         # The query string is never logged: presigned requests carry credentials in it.

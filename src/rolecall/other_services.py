@@ -53,6 +53,7 @@ def handle(server: Server, request: HttpRequest, service: str, region: str,
     operation = form.get("Action") or _json_target(request) or ""
     principal: Principal | None = None
     error: AWSError | None = None
+    audit: dict = {}  # the decisions, as the authorizer notes them
     try:
         principal = authenticate()
         call = _identify(service, operation, request, form, region, principal.account_id)
@@ -60,7 +61,7 @@ def handle(server: Server, request: HttpRequest, service: str, region: str,
             raise AWSError("NotImplemented",
                            f"rolecall does not implement {service}:{operation or '?'}.")
         operation = call.operation
-        _authorize(server, request, principal, service, call, region, request_id, now)
+        _authorize(server, request, principal, service, call, region, request_id, now, audit)
         raise AWSError(
             "NotImplemented",
             f"rolecall allows {call.action} for {principal.arn} but does not implement the "
@@ -74,7 +75,7 @@ def handle(server: Server, request: HttpRequest, service: str, region: str,
         user_agent=_header(request, "user-agent"),
         read_only=operation.startswith(("Describe", "Get", "List", "Head")),
         request_parameters=None, response_elements=None, error_code=error.code,
-        error_message=error.message,
+        error_message=error.message, extra=audit,
     ), now)
     return _error(kind, error, request_id)
 
@@ -120,12 +121,13 @@ def _s3_call(request: HttpRequest) -> _Call | None:
 
 
 def _authorize(server: Server, request: HttpRequest, principal: Principal, service: str,
-               call: _Call, region: str, request_id: str, now: dt.datetime) -> None:
+               call: _Call, region: str, request_id: str, now: dt.datetime,
+               audit: dict) -> None:
     action, operation = call.action, call.operation
     ctx = CallContext(server=server, service=service, operation=operation,
                       request_id=request_id, principal=principal, region=region, now=now,
                       source_ip=request.client_ip, user_agent=_header(request, "user-agent"),
-                      secure_transport=request.secure)
+                      secure_transport=request.secure, audit=audit)
     try:
         server.authorizer.authorize(ctx, {}, action=action, resource=call.resource)
     except AWSError as err:

@@ -289,6 +289,10 @@ class AuditEvent(Base):
     event_name: Mapped[str] = mapped_column(String(128))
     error_code: Mapped[str | None] = mapped_column(String(128))
     record: Mapped[str] = mapped_column(Text)  # the CloudTrail-format JSON record
+    # userIdentity.arn, and the IAM user or role behind a session (audit/events.py
+    # principal_columns): policy generation and last-accessed reports query by them.
+    principal_arn: Mapped[str | None] = mapped_column(String(2048), index=True)
+    identity_arn: Mapped[str | None] = mapped_column(String(2048), index=True)
 
 
 class SSHPublicKey(Base):
