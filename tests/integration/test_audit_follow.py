@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -55,10 +56,8 @@ def test_follow_prints_each_decision_as_json_lines(server, account, iam):
     follower = _follower(server.db_url, "--json", "--account-id", account.account_id)
     try:
         watched.get_user(UserName="watched")
-        try:
+        with contextlib.suppress(ClientError):
             watched.delete_user(UserName="watched")
-        except ClientError:
-            pass
         arn = f"arn:aws:iam::{account.account_id}:user/watched"
         lines = _read_lines(follower, lambda got: sum(arn in line for line in got) >= 2)
     finally:

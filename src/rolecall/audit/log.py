@@ -65,11 +65,19 @@ class AuditLog:
         self.flush()
 
     def flush(self) -> None:
-        """Write every queued event and last-used time."""
+        """Write every queued event and last-used time. A call made with a role's session
+        counts as a use of the role, so RoleLastUsed agrees with the last-accessed reports
+        built from the same events."""
         with self._lock:
             events, self._events = self._events, []
             key_use, self._key_use = self._key_use, {}
             role_use, self._role_use = self._role_use, {}
+        for when, event in events:
+            issuer = ((event.get("userIdentity") or {}).get("sessionContext") or {}).get(
+                "sessionIssuer") or {}
+            role_id = issuer.get("principalId") if issuer.get("type") == "Role" else None
+            if role_id and (role_id not in role_use or role_use[role_id][0] <= when):
+                role_use[role_id] = (when, event.get("awsRegion", ""))
         self._write(events, key_use, role_use)
 
     def flush_role_use(self) -> None:

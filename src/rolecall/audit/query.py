@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 from collections.abc import Iterator
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..store.db import Database
 from ..store.tables import AuditEvent
@@ -38,7 +40,10 @@ def is_session_arn(arn: str) -> bool:
     return _SESSION_ARN.match(arn) is not None
 
 
-def principal_events(db: Database, arn: str, since: dt.datetime | None = None,
+Source = Database | Session  # a handler's own session, or a fresh read per batch
+
+
+def principal_events(db: Source, arn: str, since: dt.datetime | None = None,
                      until: dt.datetime | None = None) -> Iterator[dict]:
     """The records of calls made by ``arn``, oldest first: a session ARN's own calls, or
     every call of an IAM user or role (all of a role's sessions)."""
@@ -46,14 +51,14 @@ def principal_events(db: Database, arn: str, since: dt.datetime | None = None,
     yield from _events(db, [column == arn], since, until)
 
 
-def identities_events(db: Database, arns: list[str], since: dt.datetime | None = None
+def identities_events(db: Source, arns: list[str], since: dt.datetime | None = None
                       ) -> Iterator[dict]:
     """The records of calls made by any of the IAM users and roles ``arns``."""
     if arns:
         yield from _events(db, [AuditEvent.identity_arn.in_(arns)], since, None)
 
 
-def _events(db: Database, where: list, since: dt.datetime | None,
+def _events(db: Source, where: list, since: dt.datetime | None,
             until: dt.datetime | None) -> Iterator[dict]:
     if since is not None:
         where.append(AuditEvent.event_time >= since)
@@ -61,7 +66,7 @@ def _events(db: Database, where: list, since: dt.datetime | None,
         where.append(AuditEvent.event_time <= until)
     last = 0
     while True:  # in batches: one read transaction never holds a long history
-        with db.transaction(write=False) as session:
+        with _reading(db) as session:
             rows = session.execute(
                 select(AuditEvent.id, AuditEvent.record)
                 .where(*where, AuditEvent.id > last).order_by(AuditEvent.id).limit(BATCH)
@@ -71,3 +76,12 @@ def _events(db: Database, where: list, since: dt.datetime | None,
         if len(rows) < BATCH:
             return
         last = rows[-1][0]
+
+
+@contextlib.contextmanager
+def _reading(db: Source) -> Iterator[Session]:
+    if isinstance(db, Session):
+        yield db
+        return
+    with db.transaction(write=False) as session:
+        yield session

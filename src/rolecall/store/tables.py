@@ -295,6 +295,20 @@ class AuditEvent(Base):
     identity_arn: Mapped[str | None] = mapped_column(String(2048), index=True)
 
 
+class LastAccessedJob(Base):
+    """A GenerateServiceLastAccessedDetails report: what was asked, by whom and when; the
+    report is computed from the audit trail as of ``created_at`` when it is read."""
+
+    __tablename__ = "last_accessed_jobs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the JobId
+    account_id: Mapped[str] = _account_fk()
+    arn: Mapped[str] = mapped_column(String(2048))
+    granularity: Mapped[str] = mapped_column(String(16))
+    # Only the user or role that generated a report may read it (sessions of one role share).
+    requested_by: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[dt.datetime]
+
+
 class SSHPublicKey(Base):
     """A user's SSH public key (for CodeCommit); the body is kept as uploaded."""
 

@@ -1,11 +1,12 @@
-"""audit events indexed by principal
+"""audit events indexed by principal; last-accessed report jobs
 
 Revision ID: 0004_audit_principal
 Revises: 0001
 
 The caller's ARN and the IAM user or role behind it become columns of their own, so policy
 generation and last-accessed reports find a principal's events through an index. Events
-written before are filled in from their JSON records.
+written before are filled in from their JSON records. GenerateServiceLastAccessedDetails
+keeps its jobs in a table of their own.
 """
 
 import json
@@ -30,6 +31,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_events_identity_arn'), ['identity_arn'],
                               unique=False)
     _backfill()
+    op.create_table('last_accessed_jobs',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('arn', sa.String(length=2048), nullable=False),
+    sa.Column('granularity', sa.String(length=16), nullable=False),
+    sa.Column('requested_by', sa.String(length=2048), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('last_accessed_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_last_accessed_jobs_account_id'), ['account_id'],
+                              unique=False)
 
 
 def _backfill() -> None:
@@ -57,6 +71,9 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('last_accessed_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_last_accessed_jobs_account_id'))
+    op.drop_table('last_accessed_jobs')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_identity_arn'))
         batch_op.drop_index(batch_op.f('ix_audit_events_principal_arn'))
