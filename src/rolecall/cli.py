@@ -142,12 +142,15 @@ def policy_generate(db_url: str | None, principal_arn: str, since: str | None, d
                     as_json: bool) -> None:
     """Print a least-privilege identity policy allowing exactly the calls PRINCIPAL made."""
     import datetime as dt
+    import time
 
+    from .audit.log import FLUSH_SECONDS
     from .audit.query import parse_since
     from .policygen.generate import GenerationError, generate
 
     db = Database(db_url)
     db.migrate()
+    time.sleep(2 * FLUSH_SECONDS)  # a running server writes its last calls within a batch
     try:
         start = parse_since(since, dt.datetime.now(dt.UTC)) if since else None
         generated = generate(db, principal_arn, since=start, denied_only=denied)

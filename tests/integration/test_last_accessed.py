@@ -80,7 +80,8 @@ def test_user_report_lists_the_services_its_policies_allow(iam, history):
     assert services["ec2"]["LastAuthenticatedEntity"] == history["ana"]
     assert "LastAuthenticated" not in services["s3"]
     assert services["s3"]["TotalAuthenticatedEntities"] == 0
-    assert services["s3"]["ServiceName"] == "Amazon S3"
+    assert services["s3"]["ServiceName"] == "Amazon Simple Storage Service"
+    assert services["iam"]["ServiceName"] == "AWS Identity and Access Management"
     assert all("TrackedActionsLastAccessed" not in s for s in services.values())
     page = iam.get_service_last_accessed_details(JobId=job, MaxItems=2)
     assert page["IsTruncated"] is True and len(page["ServicesLastAccessed"]) == 2
@@ -176,3 +177,13 @@ def test_the_cli_reads_the_report(aws, iam, history):
     services = got.json["ServicesLastAccessed"]
     assert [s["ServiceNamespace"] for s in services] == ["iam"]
     assert services[0]["LastAuthenticatedEntity"] == history["reader"]
+
+
+def test_a_report_on_a_deleted_entity_failed(iam):
+    iam.create_user(UserName="gone")
+    arn = iam.get_user(UserName="gone")["User"]["Arn"]
+    job = iam.generate_service_last_accessed_details(Arn=arn)["JobId"]
+    iam.delete_user(UserName="gone")
+    report = iam.get_service_last_accessed_details(JobId=job)
+    assert report["JobStatus"] == "FAILED" and report["ServicesLastAccessed"] == []
+    assert report["Error"]["Code"] == "NoSuchEntity"

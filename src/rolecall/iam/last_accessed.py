@@ -29,7 +29,7 @@ from ..authz.gather import entity_policies, managed_document, user_policies
 from ..data import action_last_accessed
 from ..operations import CallContext, operation
 from ..policy import MalformedPolicyError, Policy, PolicyType, parse_policy
-from ..protocol.errors import invalid_input, no_such_entity
+from ..protocol.errors import AWSError, invalid_input, no_such_entity
 from ..store.tables import (
     Group,
     GroupMember,
@@ -58,8 +58,20 @@ def _services() -> dict[str, tuple[str, dict[str, list[str]]]]:
             actions = {name: [r.get("resource_type", "") for r in p.get("resource_types", {})
                               .values()] if isinstance(p.get("resource_types"), dict) else []
                        for name, p in service["privileges"].items()}
-            found[service["prefix"]] = (service["service_name"], actions)
+            found[service["prefix"]] = (_service_name(service["prefix"],
+                                                      service["service_name"]), actions)
     return found
+
+
+# Names IAM's reports use where the Service Authorization Reference titles a service
+# otherwise (botocore's IAM examples: GetServiceLastAccessedDetails).
+_REPORT_NAMES = {"s3": "Amazon Simple Storage Service"}
+
+
+def _service_name(namespace: str, title: str) -> str:
+    """The report's ServiceName: the reference's title without its abbreviation
+    ("AWS Identity and Access Management (IAM)" -> "AWS Identity and Access Management")."""
+    return _REPORT_NAMES.get(namespace) or re.sub(r"\s+\([^()]*\)$", "", title)
 
 
 @dataclass
@@ -281,11 +293,21 @@ def _job_header(job: LastAccessedJob) -> dict[str, Any]:
             "JobCompletionDate": _created(job)}
 
 
+def _failed(job: LastAccessedJob, err: AWSError) -> dict[str, Any]:
+    """A job whose resource is gone (deleted since the report was asked for) failed."""
+    return {**_job_header(job), "JobStatus": "FAILED",
+            "Error": {"Code": err.code, "Message": err.message}}
+
+
 @operation("iam", "GetServiceLastAccessedDetails")
 def get_service_last_accessed_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.server.audit.flush()  # the report covers every call made before it was generated
     job = _job(ctx, params["JobId"])
-    page = paginate(_report(ctx.db, job), params, "ServicesLastAccessed")
+    try:
+        services = _report(ctx.db, job)
+    except AWSError as err:
+        return {**_failed(job, err), "JobType": job.granularity, "ServicesLastAccessed": []}
+    page = paginate(services, params, "ServicesLastAccessed")
     return {**_job_header(job), "JobType": job.granularity, **page}
 
 
@@ -295,7 +317,10 @@ def get_service_last_accessed_details_with_entities(ctx: CallContext,
     ctx.server.audit.flush()
     job = _job(ctx, params["JobId"])
     namespace = params["ServiceNamespace"].lower()
-    subject = _subject(ctx.db, job.account_id, job.arn)
+    try:
+        subject = _subject(ctx.db, job.account_id, job.arn)
+    except AWSError as err:
+        return {**_failed(job, err), "EntityDetailsList": []}
     details = []
     if any(s["ServiceNamespace"] == namespace for s in _report(ctx.db, job)):
         last_by_entity = _last_by_entity(ctx.db, subject, namespace, _created(job))
