@@ -77,7 +77,9 @@ def test_durations_count_back_from_now(parts):
 def test_since_takes_iso_times_and_refuses_anything_else():
     assert parse_since("2026-12-01T00:00:00Z", NOW) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     assert parse_since("2026-12-01", NOW) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-    for bad in ("", "soon", "7", "d7", "7x", "-1d"):
+    assert parse_since("P1DT2H", NOW) == NOW - dt.timedelta(days=1, hours=2)
+    assert parse_since("PT30M", NOW) == NOW - dt.timedelta(minutes=30)
+    for bad in ("", "soon", "7", "d7", "7x", "-1d", "P", "PT"):
         with pytest.raises(ValueError):
             parse_since(bad, NOW)
 

@@ -16,18 +16,24 @@ from ..store.tables import AuditEvent
 
 _SESSION_ARN = re.compile(r"arn:aws:sts::\d{12}:(assumed-role|federated-user)/")
 _DURATION = re.compile(r"(\d+)([smhdw])")
+_ISO_DURATION = re.compile(r"p(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)?")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 BATCH = 500
 
 
 def parse_since(text: str, now: dt.datetime) -> dt.datetime:
-    """A start time from a duration back from ``now`` (``90m``, ``12h``, ``7d``, ``1d12h``)
-    or an ISO 8601 time; ValueError otherwise."""
+    """A start time from a duration back from ``now`` (``90m``, ``12h``, ``7d``, ``1d12h``,
+    or ISO 8601's ``P7D``, ``PT12H``) or an ISO 8601 time; ValueError otherwise."""
     spec = text.strip().lower()
     parts = _DURATION.findall(spec)
     if parts and "".join(n + u for n, u in parts) == spec:
         seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
         return now - dt.timedelta(seconds=seconds)
+    iso = _ISO_DURATION.fullmatch(spec)
+    if iso is not None and any(iso.groups()):
+        weeks, days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
+        return now - dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes,
+                                  seconds=seconds)
     try:
         when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
