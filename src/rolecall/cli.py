@@ -113,10 +113,12 @@ def audit(db_url: str | None, limit: int, account_id: str | None, as_json: bool,
 def _follow_audit(db: Database, account_id: str | None, as_json: bool) -> None:
     from .audit import stream
 
+    start = stream.newest_id(db)
+    click.echo(f"following audit events after event {start} (Ctrl-C to stop)", err=True)
     if not as_json:
         stream.print_header(sys.stdout)
     try:
-        for record in stream.follow(db, account_id=account_id):
+        for record in stream.follow(db, start, account_id=account_id):
             stream.print_record(record, sys.stdout, as_json)
     except (KeyboardInterrupt, BrokenPipeError):
         pass

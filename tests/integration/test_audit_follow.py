@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import selectors
+import queue
 import subprocess
+import threading
 import time
 
 from botocore.exceptions import ClientError
@@ -15,25 +16,35 @@ from tests.conftest import BIN
 
 
 def _read_lines(process: subprocess.Popen, want, timeout: float = 20.0) -> list[str]:
-    """Lines of the follower's output until ``want(lines)`` holds."""
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    lines: list[str] = []
+    """Lines of the follower's output until ``want(lines)`` holds (read by a thread: a
+    buffered pipe cannot be polled line by line)."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in process.stdout:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    got: list[str] = []
     deadline = time.monotonic() + timeout
-    while not want(lines) and time.monotonic() < deadline:
-        if selector.select(timeout=0.5):
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
-    return lines
+    while not want(got) and time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if line is None:
+            break
+        got.append(line)
+    return got
 
 
 def _follower(db_url: str, *args: str) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(BIN / "rolecall"), "audit", "--follow", "--db", db_url, *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-    time.sleep(2.0)  # started, cursor placed at the newest event
+    ready = process.stderr.readline()  # printed once it knows where to start
+    assert ready.startswith("following audit events after event"), ready
     return process
 
 

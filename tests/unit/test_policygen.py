@@ -115,3 +115,4 @@ def test_principal_columns_name_the_role_behind_a_session():
     assert events.principal_columns({"userIdentity": {"type": "IAMUser", "arn": ARN}}) == (
         ARN, ARN)
     assert events.principal_columns({"userIdentity": {"type": "Anonymous"}}) == (None, None)
+

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..store.db import Database
 from ..store.tables import AuditEvent
@@ -23,26 +23,66 @@ from .log import STREAM_CHANNEL as CHANNEL
 
 WAIT_SECONDS = 0.25
 BATCH = 500
+GAP_SECONDS = 5.0
+MAX_GAPS = 1000
 
 
-def follow(db: Database, *, account_id: str | None = None, from_start: bool = False,
+def newest_id(db: Database) -> int:
+    """The id of the newest event written (0 for none): where a follower starts."""
+    with db.transaction(write=False) as session:
+        return session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def follow(db: Database, after: int, *, account_id: str | None = None,
            wait: float = WAIT_SECONDS, stop: Callable[[], bool] = lambda: False
            ) -> Iterator[dict]:
-    """Records written after the call (or all of them with ``from_start``), as they come."""
-    with db.transaction(write=False) as session:
-        cursor = 0 if from_start else session.scalar(select(func.max(AuditEvent.id))) or 0
+    """Records written after the event ``after``, as they come."""
+    cursor = _Cursor(after)
     with _waiter(db, wait) as pause:
         while not stop():
-            query = select(AuditEvent.id, AuditEvent.record).where(AuditEvent.id > cursor)
-            if account_id:
-                query = query.where(AuditEvent.account_id == account_id)
+            query = select(AuditEvent.id, AuditEvent.account_id, AuditEvent.record).where(
+                or_(AuditEvent.id > cursor.position, AuditEvent.id.in_(cursor.gaps()))
+                if cursor.has_gaps() else AuditEvent.id > cursor.position)
             with db.transaction(write=False) as session:
                 rows = session.execute(query.order_by(AuditEvent.id).limit(BATCH)).all()
-            for row_id, text in rows:
-                cursor = row_id
-                yield json.loads(text)
+            for row_id, row_account, text in rows:
+                if cursor.take(row_id) and (not account_id or row_account == account_id):
+                    yield json.loads(text)
             if len(rows) < BATCH:
                 pause()
+
+
+class _Cursor:
+    """The newest id read, and the ids skipped below it. On PostgreSQL several server
+    processes draw ids from one sequence and may commit out of order, so an id passed over
+    may still appear; it is looked for again for ``GAP_SECONDS`` (a rolled-back batch
+    leaves ids that never do)."""
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+        self._gaps: dict[int, float] = {}
+
+    def has_gaps(self) -> bool:
+        if self._gaps:
+            now = time.monotonic()
+            self._gaps = {i: until for i, until in self._gaps.items() if until > now}
+        return bool(self._gaps)
+
+    def gaps(self) -> list[int]:
+        return sorted(self._gaps)
+
+    def take(self, row_id: int) -> bool:
+        """Whether ``row_id`` is new (not read before)."""
+        if self._gaps.pop(row_id, None) is not None:
+            return True
+        if row_id <= self.position:
+            return False
+        skipped = range(self.position + 1, row_id)
+        if len(skipped) <= MAX_GAPS:
+            until = time.monotonic() + GAP_SECONDS
+            self._gaps.update(dict.fromkeys(skipped, until))
+        self.position = row_id
+        return True
 
 
 @contextlib.contextmanager
@@ -92,7 +132,7 @@ def statement_label(statement: dict | None) -> str:
 
 
 COLUMNS = (("Time", 20), ("Principal", 52), ("Action", 34), ("Resource", 52),
-           ("Decision", 12), ("Statement", 0))
+           ("Decision", 24), ("Statement", 0))
 
 
 def _row(values: list[str]) -> str:
