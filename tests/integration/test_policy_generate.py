@@ -186,3 +186,23 @@ def test_http_api_answers_the_same_report_and_is_authorized(server, account, iam
     status, report = _post(account.endpoint,
                            {"PrincipalArn": "arn:aws:iam::000000000000:user/x"}, root)
     assert (status, report["Error"]["Code"]) == (400, "InvalidInput")
+
+
+def test_a_refused_call_brings_its_dependent_pass_role(server, account, iam):
+    _user_with_calls(iam, account)
+    acct = account.account_id
+    iam.create_user(UserName="intern")
+    key = iam.create_access_key(UserName="intern")["AccessKey"]
+    intern = account.client("iam", access_key_id=key["AccessKeyId"],
+                            secret_access_key=key["SecretAccessKey"])
+    try:
+        intern.add_role_to_instance_profile(InstanceProfileName="app-profile", RoleName="app")
+    except ClientError as err:
+        assert err.response["Error"]["Code"] == "AccessDenied"
+    report = _generate(server.db_url, "--principal", f"arn:aws:iam::{acct}:user/intern",
+                       "--denied")
+    granted = {(a, s["Resource"]) for s in report["PolicyDocument"]["Statement"]
+               for a in s["Action"]}
+    assert granted == {
+        ("iam:AddRoleToInstanceProfile", f"arn:aws:iam::{acct}:instance-profile/app-profile"),
+        ("iam:PassRole", f"arn:aws:iam::{acct}:role/svc/app")}

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -48,8 +48,7 @@ class Generated:
     principal_arn: str
     document: dict[str, Any]
     calls: int
-    grants: list[tuple[str, str]] = field(default_factory=list)
-    validation: dict[str, Any] = field(default_factory=dict)
+    validation: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -96,18 +95,16 @@ def generate(db: Database, principal_arn: str, *, since: dt.datetime | None = No
             if denied_only and entry["decision"] == "allowed":
                 continue
             grants.setdefault(entry["action"], set()).add(entry["resource"] or "*")
-        passed = _passed_role(record)
+        passed = _passed_role(db, record)
         if passed and not any(d["action"].lower() == "iam:passrole" for d in decided):
             grants.setdefault("iam:PassRole", set()).add(passed)
     document = policy_document(grants)
-    text = json.dumps(document)
-    return Generated(arn, document, calls,
-                     sorted((a, r) for a, rs in grants.items() for r in rs),
-                     validate_cli.validate(text, "identity"))
+    return Generated(arn, document, calls, validate_cli.validate(json.dumps(document), "identity"))
 
 
-def _passed_role(record: dict[str, Any]) -> str | None:
-    """The role ARN a call hands to a service, from its request parameters."""
+def _passed_role(db: Database, record: dict[str, Any]) -> str | None:
+    """The role ARN a call hands to a service, from its request parameters (a role name
+    is looked up for its path)."""
     member = PASSES_ROLE.get((record.get("eventSource", ""), record.get("eventName", "")))
     params = record.get("requestParameters") or {}
     value = params.get(member) if member else None
@@ -116,7 +113,7 @@ def _passed_role(record: dict[str, Any]) -> str | None:
     if value.startswith("arn:"):
         return value
     account_id = (record.get("userIdentity") or {}).get("accountId")
-    return f"arn:aws:iam::{account_id}:role/{value}" if account_id else None
+    return canonical_arn(db, f"arn:aws:iam::{account_id}:role/{value}") if account_id else None
 
 
 def literal_resource(resource: str) -> str:
