@@ -17,6 +17,7 @@ from .gateway import routing
 from .gateway.handler import Gateway
 from .outbound import documents as outbound_documents
 from .pipeline import HttpRequest, handle
+from .policygen import api as policygen_api
 from .server import Server
 
 HEALTH_PATH = "/_rolecall/health"
@@ -67,6 +68,8 @@ class App:
             response = explain_api.handle(self.server, request)
         elif outbound_documents.handles(path):
             response = outbound_documents.handle(self.server, request, path)
+        elif path == policygen_api.PATH:
+            response = policygen_api.handle(self.server, request)
         else:
             response = handle(self.server, request)
         # The query string is never logged: presigned requests carry credentials in it.

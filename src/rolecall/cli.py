@@ -120,18 +120,89 @@ def accounts_list(db_url: str | None) -> None:
 @DB_OPTION
 @click.option("--limit", default=20, show_default=True, type=int)
 @click.option("--account-id", default=None)
-@click.option("--json", "as_json", is_flag=True, help="Print CloudTrail records as JSON.")
-def audit(db_url: str | None, limit: int, account_id: str | None, as_json: bool) -> None:
-    """Show recent audit events (CloudTrail format)."""
+@click.option("--json", "as_json", is_flag=True,
+              help="Print CloudTrail records as JSON (with --follow: one JSON line a decision).")
+@click.option("--follow", is_flag=True,
+              help="Print each call as it is decided, until interrupted.")
+def audit(db_url: str | None, limit: int, account_id: str | None, as_json: bool,
+          follow: bool) -> None:
+    """Show recent audit events (CloudTrail format), or follow them live."""
     from .audit.show import recent, render_table
 
     db = Database(db_url)
     db.migrate()
+    if follow:
+        _follow_audit(db, account_id, as_json)
+        return
     records = recent(db, limit, account_id)
     if as_json:
         click.echo(json.dumps(records, indent=2))
     else:
         render_table(records, sys.stdout)
+
+
+def _follow_audit(db: Database, account_id: str | None, as_json: bool) -> None:
+    from .audit import stream
+
+    start = stream.newest_id(db)
+    click.echo(f"following audit events after event {start} (Ctrl-C to stop)", err=True)
+    if not as_json:
+        stream.print_header(sys.stdout)
+    try:
+        for record in stream.follow(db, start, account_id=account_id):
+            stream.print_record(record, sys.stdout, as_json)
+    except (KeyboardInterrupt, BrokenPipeError):
+        pass
+    finally:
+        db.dispose()
+
+
+@main.group()
+def policy() -> None:
+    """Policies built from what the audit trail recorded."""
+
+
+@policy.command("generate")
+@DB_OPTION
+@click.option("--principal", "principal_arn", required=True,
+              help="ARN of an IAM user, a role (all its sessions) or one assumed-role session.")
+@click.option("--since", default=None,
+              help="Only calls this recent: a duration (30m, 12h, 7d) or an ISO 8601 time.")
+@click.option("--denied", is_flag=True, help="Only the calls that were refused.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a report: the policy, the calls considered, its validation.")
+def policy_generate(db_url: str | None, principal_arn: str, since: str | None, denied: bool,
+                    as_json: bool) -> None:
+    """Print a least-privilege identity policy allowing exactly the calls PRINCIPAL made."""
+    import datetime as dt
+    import time
+
+    from .audit.log import FLUSH_SECONDS
+    from .audit.query import parse_since
+    from .policygen.generate import GenerationError, generate
+
+    db = Database(db_url)
+    db.migrate()
+    time.sleep(2 * FLUSH_SECONDS)  # a running server writes its last calls within a batch
+    try:
+        start = parse_since(since, dt.datetime.now(dt.UTC)) if since else None
+        generated = generate(db, principal_arn, since=start, denied_only=denied)
+    except (GenerationError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    if as_json:
+        click.echo(json.dumps(generated.as_json(), indent=2))
+        return
+    if not generated.calls:
+        raise click.ClickException(f"no {'refused ' if denied else ''}calls of "
+                                   f"{generated.principal_arn} are recorded"
+                                   f"{' in that time' if since else ''}.")
+    click.echo(json.dumps(generated.document, indent=2))
+    if not generated.validation["valid"] or generated.validation["findings"]:
+        from . import validate_cli
+
+        validate_cli.render(generated.validation, sys.stderr)
 
 
 @main.command()

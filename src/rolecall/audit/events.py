@@ -2,6 +2,23 @@
 
 What the model marks ``sensitive`` (secret keys, passwords, MFA seeds) and session tokens
 are replaced by CloudTrail's own placeholder, so no secret reaches an audit record.
+
+Beside CloudTrail's fields every record carries ``rolecallAuthorization``: the list of
+decisions the call was authorized by, whatever the service, one entry per action and
+resource decided (a call may need several, e.g. iam:PassRole beside its own action)::
+
+    {"action": "iam:CreateUser", "resource": "arn:aws:iam::123456789012:user/ana",
+     "decision": "allowed" | "explicitDeny" | "implicitDeny",
+     "statement": {"policy": "arn:...:policy/Admins", "policyType": "managed",
+                   "layer": "identity", "sid": "AllowUsers", "index": 0} | null,
+     "deniedBy": "identity" | "boundary" | "session" | "resource" | null,
+     "basis": "policies" | "accountRoot"}
+
+``statement`` is the statement that decided it (the first matching Deny of an explicit
+deny, the first matching Allow of an allow); ``basis`` says the account root was allowed
+without policies (its resource is then null: nothing was resolved). Policy generation, the
+live stream and last-accessed reports read these entries and nothing else, so every
+service's calls are recorded through ``note_decision`` alike.
 """
 
 from __future__ import annotations
@@ -13,6 +30,9 @@ from botocore.model import Shape
 
 from .. import ids
 from ..auth.principal import ASSUMED_ROLE, FEDERATED_USER, Principal
+from ..policy import Decision
+
+AUTHORIZATION = "rolecallAuthorization"
 
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
 _ALWAYS_HIDDEN = frozenset({"SessionToken", "SecretAccessKey", "Password", "NewPassword",
@@ -144,3 +164,40 @@ def build(
     if extra:
         record.update(extra)
     return record
+
+
+def note_decision(audit: dict[str, Any], action: str, resource: str | None,
+                  decision: Decision | None) -> None:
+    """Add one decision to a call's audit fields (``CallContext.audit``); ``decision`` None
+    is the account root's allow, which no policy decides."""
+    entry: dict[str, Any] = {"action": action, "resource": resource}
+    if decision is None:
+        entry.update(decision="allowed", statement=None, deniedBy=None, basis="accountRoot")
+    else:
+        effect = "Allow" if decision.allowed else "Deny"
+        deciding = next((m for m in decision.matched if m.effect == effect), None)
+        entry.update(
+            decision=decision.decision,
+            statement=None if deciding is None or decision.decision == "implicitDeny" else {
+                "policy": deciding.policy_id, "policyType": deciding.policy_type,
+                "layer": deciding.layer, "sid": deciding.sid, "index": deciding.index,
+            },
+            deniedBy=decision.denied_by.layer if decision.denied_by else None,
+            basis="policies",
+        )
+    audit.setdefault(AUTHORIZATION, []).append(entry)
+
+
+def decisions(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The decisions a stored record was authorized by (none for unsigned or unauthorized
+    calls such as sts:GetCallerIdentity)."""
+    return record.get(AUTHORIZATION) or []
+
+
+def principal_columns(record: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(principal ARN, identity ARN) indexed beside a record: the caller's own ARN (a
+    session's assumed-role ARN) and the IAM user or role behind it."""
+    identity = record.get("userIdentity") or {}
+    arn = identity.get("arn")
+    issuer = (identity.get("sessionContext") or {}).get("sessionIssuer") or {}
+    return arn, issuer.get("arn") or arn

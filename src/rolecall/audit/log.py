@@ -16,11 +16,13 @@ import logging
 import threading
 
 import orjson
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 
 from ..store.db import Database
 from ..store.tables import AccessKey, AuditEvent, Role
+from . import events as audit_events
 
+STREAM_CHANNEL = "rolecall_audit"  # audit/stream.py listens on it
 FLUSH_SECONDS = 0.05
 MAX_QUEUED = 10_000
 log = logging.getLogger("rolecall.audit")
@@ -63,11 +65,19 @@ class AuditLog:
         self.flush()
 
     def flush(self) -> None:
-        """Write every queued event and last-used time."""
+        """Write every queued event and last-used time. A call made with a role's session
+        counts as a use of the role, so RoleLastUsed agrees with the last-accessed reports
+        built from the same events."""
         with self._lock:
             events, self._events = self._events, []
             key_use, self._key_use = self._key_use, {}
             role_use, self._role_use = self._role_use, {}
+        for when, event in events:
+            issuer = ((event.get("userIdentity") or {}).get("sessionContext") or {}).get(
+                "sessionIssuer") or {}
+            role_id = issuer.get("principalId") if issuer.get("type") == "Role" else None
+            if role_id and (role_id not in role_use or role_use[role_id][0] <= when):
+                role_use[role_id] = (when, event.get("awsRegion", ""))
         self._write(events, key_use, role_use)
 
     def flush_role_use(self) -> None:
@@ -87,20 +97,24 @@ class AuditLog:
                role_use: dict) -> None:
         if not events and not key_use and not role_use:
             return
-        rows = [
-            {
+        rows = []
+        for when, event in events:
+            principal_arn, identity_arn = audit_events.principal_columns(event)
+            rows.append({
                 "event_time": when,
                 "account_id": event.get("recipientAccountId"),
                 "event_name": event["eventName"],
                 "error_code": event.get("errorCode"),
                 "record": _json(event),
-            }
-            for when, event in events
-        ]
+                "principal_arn": principal_arn,
+                "identity_arn": identity_arn,
+            })
         try:
             with self._db.transaction() as session:
                 if rows:
                     session.execute(insert(AuditEvent), rows)
+                    if not self._db.is_sqlite:  # wakes `rolecall audit --follow`
+                        session.execute(text(f"NOTIFY {STREAM_CHANNEL}"))
                 for key_id, (when, service, region) in key_use.items():
                     session.execute(
                         update(AccessKey)

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any
 
+from ..audit import events
 from ..auth.principal import FEDERATED_USER, Principal
 from ..operations import CallContext
 from ..policy import (
@@ -146,6 +147,7 @@ class Authorizer:
         if principal.is_root and action.lower() == "sts:assumerole":
             raise AWSError("AccessDenied", ROOT_ASSUME_ROLE)
         if principal.is_root and resource_policy is None:
+            events.note_decision(ctx.audit, action, resource, None)
             return
         reader = _Reader(ctx.server.db)
         try:
@@ -188,6 +190,7 @@ class Authorizer:
             context=request_context(ctx, params, target, extra_context),
         )
         decision = evaluate(request, policies)
+        events.note_decision(ctx.audit, action, target.resource, decision)
         if not decision.allowed:
             err = access_denied(ctx.principal.arn, action, target.resource, decision)
             err.decision = decision

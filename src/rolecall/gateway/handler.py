@@ -66,6 +66,8 @@ class _Call:
     params: dict[str, Any] = field(default_factory=dict)
     checks: list[services.Check] = field(default_factory=list)
     would_deny: list[dict[str, str]] = field(default_factory=list)
+    # The authorizer's audit fields: one rolecallAuthorization entry per decision.
+    audit: dict[str, Any] = field(default_factory=dict)
     status: int = 0
     error: AWSError | None = None
     upstream_error: str | None = None
@@ -222,6 +224,7 @@ class Gateway:
             region=call.region, now=call.now, source_ip=call.request.client_ip,
             user_agent=call.request.header("user-agent") or "",
             secure_transport=call.request.secure)
+        call.audit = ctx.audit
         for check in call.checks:
             resource = self.references.passed_role(principal, check)
             if resource is None:
@@ -347,18 +350,13 @@ class Gateway:
     def audit(self, call: _Call) -> None:
         err = call.error
         account = call.principal.account_id if call.principal else None
-        extra: dict[str, Any] = {
-            "resources": [{"ARN": c.resource, "accountId": _arn_account(c.resource) or account}
-                          for c in call.checks if c.resource != "*"],
-            "additionalEventData": {
-                "authorization": [{"action": c.action, "resource": c.resource}
-                                  for c in call.checks],
-            },
-        }
+        extra: dict[str, Any] = dict(call.audit)
+        resources = [{"ARN": c.resource, "accountId": _arn_account(c.resource) or account}
+                     for c in call.checks if c.resource != "*"]
+        if resources:
+            extra["resources"] = resources
         if call.would_deny:
-            extra["additionalEventData"]["wouldHaveBeenDenied"] = call.would_deny
-        if not extra["resources"]:
-            del extra["resources"]
+            extra["additionalEventData"] = {"wouldHaveBeenDenied": call.would_deny}
         self.server.audit.record(events.build(
             service=call.request.signing_name, operation=call.operation,
             request_id=call.request_id, principal=call.principal, when=call.now,

@@ -305,6 +305,24 @@ class AuditEvent(Base):
     event_name: Mapped[str] = mapped_column(String(128))
     error_code: Mapped[str | None] = mapped_column(String(128))
     record: Mapped[str] = mapped_column(Text)  # the CloudTrail-format JSON record
+    # userIdentity.arn, and the IAM user or role behind a session (audit/events.py
+    # principal_columns): policy generation and last-accessed reports query by them.
+    principal_arn: Mapped[str | None] = mapped_column(String(2048), index=True)
+    identity_arn: Mapped[str | None] = mapped_column(String(2048), index=True)
+
+
+class LastAccessedJob(Base):
+    """A GenerateServiceLastAccessedDetails report: what was asked, by whom and when; the
+    report is computed from the audit trail as of ``created_at`` when it is read."""
+
+    __tablename__ = "last_accessed_jobs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the JobId
+    account_id: Mapped[str] = _account_fk()
+    arn: Mapped[str] = mapped_column(String(2048))
+    granularity: Mapped[str] = mapped_column(String(16))
+    # Only the user or role that generated a report may read it (sessions of one role share).
+    requested_by: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[dt.datetime]
 
 
 class SSHPublicKey(Base):

@@ -1,6 +1,6 @@
 """outbound web identity federation, password history
 
-Revision ID: 0003_outbound_federation
+Revision ID: 0002_outbound_federation
 Revises: 0001
 """
 
