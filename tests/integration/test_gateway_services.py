@@ -116,3 +116,28 @@ def test_lambda_create_function_needs_pass_role(account):
     assert error["Error"]["Message"] == (
         f"User: {may_not['arn']} is not authorized to perform: iam:PassRole on resource: "
         f"{role['Arn']} because no identity-based policy allows the iam:PassRole action")
+
+
+def test_run_instances_with_an_instance_profile_needs_pass_role_on_its_role(account):
+    iam = account.client("iam")
+    name = f"app-{secrets.token_hex(3)}"
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+    iam.create_instance_profile(InstanceProfileName=name)
+    iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    run = {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}
+    may_pass = user_with_policy(account, [run, {
+        "Effect": "Allow", "Action": "iam:PassRole", "Resource": role["Role"]["Arn"]}])
+    may_not = user_with_policy(account, [run])
+    started = client(account, "ec2", may_pass).run_instances(
+        ImageId="ami-03cf127a", MinCount=1, MaxCount=1, IamInstanceProfile={"Name": name})
+    profile = started["Instances"][0]["IamInstanceProfile"]
+    assert profile["Arn"] == f"arn:aws:iam::{account.account_id}:instance-profile/{name}"
+    with pytest.raises(ClientError) as denied:
+        client(account, "ec2", may_not).run_instances(
+            ImageId="ami-03cf127a", MinCount=1, MaxCount=1, IamInstanceProfile={"Name": name})
+    error = denied.value.response["Error"]
+    assert error["Code"] == "UnauthorizedOperation"
+    assert (f"is not authorized to perform: iam:PassRole on resource: "
+            f"{role['Role']['Arn']}") in error["Message"]
