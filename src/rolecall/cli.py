@@ -28,9 +28,13 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int,
               help="Server processes sharing the port (scale across cores).")
 @click.option("--log-level", default="warning", show_default=True)
-def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str) -> None:
-    """Serve IAM and STS on HOST:PORT."""
+@click.option("--no-console", is_flag=True, help="Do not serve the web console.")
+def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str,
+          no_console: bool) -> None:
+    """Serve IAM and STS on HOST:PORT (and the web console at /_rolecall/console/)."""
     import uvicorn
+
+    os.environ["ROLECALL_CONSOLE"] = "off" if no_console else "on"
 
     db = Database(db_url)
     db.migrate()  # once, before any worker starts

@@ -11,6 +11,7 @@ import base64
 import os
 from typing import Any
 
+from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ..operations import CallContext, operation
@@ -29,6 +30,17 @@ def hash_password(password: str) -> str:
         password.encode())
     return "$".join(["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P),
                      base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+
+
+def verify_password(stored: str, password: str) -> bool:
+    """Whether ``password`` is the one ``stored`` (a hash_password result) was made from."""
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        Scrypt(salt=base64.b64decode(salt), length=32, n=int(n), r=int(r), p=int(p)).verify(
+            password.encode(), base64.b64decode(digest))
+    except (ValueError, InvalidKey):
+        return False
+    return True
 
 
 def check_password(ctx: CallContext, password: str) -> None:
