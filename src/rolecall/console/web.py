@@ -84,8 +84,9 @@ class View:
         return calls.Caller(self.principal, client.host if client else "127.0.0.1",  # type: ignore[arg-type]
                             self.request.url.scheme == "https")
 
-    def call(self, service: str, operation: str, params: dict[str, Any] | None = None):
-        return calls.call(self.server, self.caller, service, operation, params)
+    def call(self, service: str, operation: str, params: dict[str, Any] | None = None,
+             handler: Any = None) -> dict[str, Any]:
+        return calls.call(self.server, self.caller, service, operation, params, handler)
 
     def iam(self, operation: str, **params: Any) -> dict[str, Any]:
         return self.call("iam", operation, params)

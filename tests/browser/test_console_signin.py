@@ -1,0 +1,78 @@
+"""Sign-in in a real browser: password, MFA, a required new password, failures that do not
+say which part was wrong, sign-out, and a deleted login profile ending the session."""
+
+from __future__ import annotations
+
+import pyotp
+
+from .conftest import ADMIN_PASSWORD
+
+
+def test_sign_in_with_password_shows_dashboard_and_sign_out_ends_it(page, admin):
+    page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
+    assert f"arn:aws:iam::{admin.account_id}:user/admin" in page.text
+    page.shot("dashboard")
+    for link in ("Users", "Groups", "Roles", "Policies", "Identity providers", "Simulator",
+                 "Switch role", "Audit"):
+        page.driver.find_element("link text", link)
+    page.sign_out()
+    page.open("roles")
+    assert "Sign in as IAM user" in page.text
+
+
+def test_failed_sign_in_does_not_say_which_part_was_wrong(page, admin):
+    page.sign_in(admin.account_id, "admin", "wrong-password")
+    wrong_password = page.text
+    page.sign_in(admin.account_id, "nobody", ADMIN_PASSWORD)
+    unknown_user = page.text
+    page.sign_in("000000000000", "admin", ADMIN_PASSWORD)
+    assert "Your authentication information is incorrect" in wrong_password
+    assert wrong_password == unknown_user == page.text
+
+
+def test_sign_in_with_mfa_asks_for_the_code(page, admin, iam):
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="admin")["VirtualMFADevice"]
+    seed = device["Base32StringSeed"].decode()
+    totp = pyotp.TOTP(seed)
+    import time
+    now = time.time()
+    iam.enable_mfa_device(UserName="admin", SerialNumber=device["SerialNumber"],
+                          AuthenticationCode1=totp.at(now - 30), AuthenticationCode2=totp.at(now))
+    page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
+    assert "MFA code" in page.text
+    page.fill("MFA code", "000000" if totp.at(now + 30) != "000000" else "111111")
+    page.press("Submit")
+    assert "Your authentication information is incorrect" in page.text
+    page.open("roles")
+    assert "Sign in as IAM user" in page.text  # half-way through sign-in is not signed in
+    page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
+    page.fill("MFA code", totp.at(time.time() + 30))
+    page.press("Submit")
+    page.shot("signed-in-with-mfa")
+    assert f"arn:aws:iam::{admin.account_id}:user/admin" in page.text
+
+
+def test_password_reset_required_forces_a_new_password(page, admin, iam):
+    iam.update_login_profile(UserName="admin", PasswordResetRequired=True)
+    page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
+    assert "requires a new password" in page.text
+    page.fill("New password", "short")
+    page.fill("Retype new password", "short")
+    page.press("Confirm password change")
+    assert "Password does not conform to the account password policy." in page.text
+    page.fill("New password", "Another-Pa55word!")
+    page.fill("Retype new password", "Another-Pa55word!")
+    page.press("Confirm password change")
+    assert "Your password has been changed." in page.text
+    assert iam.get_login_profile(UserName="admin")["LoginProfile"]["PasswordResetRequired"] is False
+    page.sign_out()
+    page.sign_in(admin.account_id, "admin", "Another-Pa55word!")
+    assert "Dashboard" in page.text
+
+
+def test_deleted_login_profile_ends_the_session(page, admin, iam):
+    page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
+    assert "Dashboard" in page.text
+    iam.delete_login_profile(UserName="admin")
+    page.open("roles")
+    assert "Sign in as IAM user" in page.text
