@@ -24,4 +24,4 @@ def problems(text: str, kind: PolicyType) -> list[positions.Problem]:
 
 def refused(text: str, kind: PolicyType) -> list[positions.Problem]:
     """Only IAM's own refusal (shown at its position after a failed save)."""
-    return [p for p in positions.check(text, kind) if p.severity == "ERROR"]
+    return [p for p in positions.check(text, kind) if p.code == "MalformedPolicyDocument"]

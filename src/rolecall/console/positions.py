@@ -13,7 +13,8 @@ from ..policy.jsontext import read_json
 
 @dataclass(frozen=True)
 class Problem:
-    severity: str  # ERROR (IAM refuses the document) or a finding type (WARNING, SECURITY...)
+    severity: str  # ERROR or a finding type (WARNING, SECURITY...)
+    # MalformedPolicyDocument when IAM refuses the document, else the finding's issue code.
     code: str
     message: str
     line: int
