@@ -5,6 +5,7 @@ signed-in principal, templates, security headers, and denials rendered with thei
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,7 +28,10 @@ from ..store.tables import LoginProfile, User
 from . import calls
 from .cookies import COOKIE, SIGNED_IN, ConsoleSession, CookieSealer
 
+log = logging.getLogger("rolecall.console")
 PREFIX = "/_rolecall/console"
+INTERNAL_FAILURE = ("The request processing has failed because of an unknown error, exception "
+                    "or failure.")
 MAX_FORM = 1024 * 1024
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -187,8 +191,16 @@ def page(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
             return endpoint(view)
         except AWSError as err:
             return error_page(view, err)
+        except Exception:
+            return internal_error(view)
 
     return run
+
+
+def internal_error(view: View) -> Response:
+    """A fault of rolecall's, logged with its traceback; the page says what AWS would."""
+    log.exception("internal error in console %s %s", view.request.method, view.request.url.path)
+    return view.render("message.html", 500, title="InternalFailure", message=INTERNAL_FAILURE)
 
 
 def signed_in(view: View) -> bool:
@@ -250,6 +262,9 @@ def public(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
         view = await start(request.app.state.console, request)
         if request.method == "POST" and not view.session.csrf_ok(view.form.get("csrf")):
             return csrf_refused(view)
-        return endpoint(view)
+        try:
+            return endpoint(view)
+        except Exception:
+            return internal_error(view)
 
     return run
