@@ -51,7 +51,7 @@ def test_page_000_modify_a_role(page, admin, iam):
     page.shot("role")
 
 
-def test_page_004_bob_his_policy_a_role_and_an_access_key(page, admin, iam):
+def test_page_004_bob_his_policy_a_role_and_an_access_key(page, admin, iam, server):
     page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
     page.link("Users")
     page.link("Create user")
@@ -90,6 +90,26 @@ def test_page_004_bob_his_policy_a_role_and_an_access_key(page, admin, iam):
         "PolicyArn"] == arn
     assert iam.get_role(RoleName="BobRole")["Role"]["AssumeRolePolicyDocument"]["Statement"][0][
         "Principal"] == {"AWS": f"arn:aws:iam::{admin.account_id}:root"}
+    # The same CloudTrail records as API calls, made by the signed-in user, secrets hidden.
+    records = _records(server, admin.account_id)
+    created = [r for r in records if r["eventName"] == "CreateUser"]
+    assert created[-1]["userIdentity"]["arn"] == f"arn:aws:iam::{admin.account_id}:user/admin"
+    assert created[-1]["requestParameters"] == {"userName": "Bob"}
+    assert secret not in json.dumps(records)
+
+
+def _records(server, account_id: str) -> list[dict]:
+    import time
+
+    from rolecall.audit.show import recent
+    from rolecall.store.db import Database
+
+    time.sleep(0.3)  # the server writes audit records every 50 ms
+    db = Database(server.db_url)
+    try:
+        return recent(db, 500, account_id)
+    finally:
+        db.dispose()
 
 
 def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam):
