@@ -112,7 +112,7 @@ def _records(server, account_id: str) -> list[dict]:
         db.dispose()
 
 
-def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam):
+def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam, server):
     iam.create_user(UserName="carol")
     iam.create_login_profile(UserName="carol", Password=ADMIN_PASSWORD)
     iam.put_user_policy(UserName="carol", PolicyName="only-assume", PolicyDocument=json.dumps({
@@ -141,6 +141,14 @@ def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam)
     page.link("Roles")
     assert "Admins" in page.text and "Access denied" not in page.text
     page.shot("switched")
+    # Switching again from inside the role uses carol's own credentials: no role chaining.
+    page.link("Switch role")
+    page.fill("Account ID", admin.account_id)
+    page.fill("IAM role name", "Admins")
+    page.press("Switch Role")
+    assumed = [r for r in _records(server, admin.account_id) if r["eventName"] == "AssumeRole"]
+    assert [r["userIdentity"]["arn"] for r in assumed] == [
+        f"arn:aws:iam::{admin.account_id}:user/carol"] * 2
     page.press("Switch back")
     page.link("Roles")
     assert "Access denied" in page.text

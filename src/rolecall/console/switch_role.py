@@ -1,6 +1,8 @@
-"""Switch role, as AWS's console does it: account, role name, display name and colour;
-AssumeRole is called as the signed-in identity (so trust policy, MFA and chaining rules
-apply as for the API), and "Switch back" returns to the user's own permissions."""
+"""Switch role, as AWS's console does it: account, role name, display name and colour.
+AssumeRole is called as the signed-in user (trust policy and MFA apply as for the API),
+and, as in AWS's console, always with the user's original credentials, even when the
+session is already in a role: the console never chains roles (IAM User Guide, "Switch from
+a user to an IAM role (console)"). "Switch back" returns to the user's own permissions."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from starlette.responses import Response
 from ..auth.session_tokens import unseal
 from ..protocol.errors import AWSError
 from .cookies import SwitchedRole
-from .web import View, page
+from .web import View, acting_principal, own_principal, page
 
 COLORS = ("red", "orange", "yellow", "green", "blue")
 # AWS's console role sessions last one hour.
@@ -29,10 +31,12 @@ def switch_role(view: View) -> Response:
     color = values["color"] if values["color"] in COLORS else "blue"
     arn = f"arn:aws:iam::{values['account']}:role/{values['role']}"
     session_name = view.session.user_name
+    view.principal = own_principal(view)
     try:
         result = view.call("sts", "AssumeRole", {"RoleArn": arn, "RoleSessionName": session_name,
                                                  "DurationSeconds": SESSION_SECONDS})
     except AWSError as err:
+        view.principal = acting_principal(view)
         return view.render("switch_role.html", err.status, title="Switch role", values=values,
                            colors=COLORS, error=f"{err.code}: {err.message}")
     token = result["Credentials"]["SessionToken"]

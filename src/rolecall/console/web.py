@@ -240,6 +240,12 @@ def acting_principal(view: View) -> Principal:
             return principals.from_session(claims)
         s.role = None
         view.flash("Your role session expired; you are back to your own permissions.")
+    return own_principal(view)
+
+
+def own_principal(view: View) -> Principal:
+    """The signed-in user, whatever role the session switched to."""
+    s = view.session
     with view.server.db.transaction(write=False) as db:
         user = db.get(User, s.user_id)
         assert user is not None  # signed_in() just found it
