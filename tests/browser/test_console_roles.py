@@ -34,7 +34,7 @@ def test_page_000_modify_a_role(page, admin, iam):
     assert "Trust policy updated." in page.text
     assert iam.get_role(RoleName="Test-Role")["Role"][
         "AssumeRolePolicyDocument"] == TWO_ACCOUNTS_TRUST
-    page.fill("Permissions boundary policy ARN",
+    page.fill("Permissions boundary",
               "arn:aws:iam::aws:policy/PowerUserAccess")
     page.press("Set boundary")
     assert "Permissions boundary set." in page.text
@@ -168,6 +168,14 @@ def test_simulator_and_audit_filter(page, admin, iam):
     marks = page.driver.find_elements("css selector", "pre.policy mark")
     assert any("ReadOnly" in m.text for m in marks)
     page.shot("simulator")
+    # The signed-in user's own policies: the deciding statement of AdministratorAccess.
+    page.field("Principal's policies").click()
+    page.fill("Principal ARN", f"arn:aws:iam::{admin.account_id}:user/admin")
+    page.fill("Actions", "iam:ListRoles")
+    page.press("Run simulation")
+    assert "AdministratorAccess" in page.text and "allowed" in page.text
+    marks = page.driver.find_elements("css selector", "pre.policy mark")
+    assert any('"Effect": "Allow"' in m.text for m in marks)
     page.link("Audit")
     page.fill("Event name", "SimulateCustomPolicy")
     page.press("Filter")

@@ -4,6 +4,7 @@ cookies, security headers, and the policy editor's positions."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -39,6 +40,19 @@ def test_templates_escape_attacker_controlled_text(server):
     assert "<script>alert(1)</script>" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+
+
+def test_role_page_escapes_tags_descriptions_and_policy_documents(server):
+    evil = '</textarea><script>alert("x")</script>'
+    role = {"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "RoleId": "AROA",
+            "CreateDate": "2026-01-01", "MaxSessionDuration": 3600, "Description": evil,
+            "Tags": [{"Key": evil, "Value": evil}]}
+    html = Console(server).templates.get_template("role.html").render(
+        role=role, attached=[{"PolicyName": evil, "PolicyArn": evil}], inline=[evil],
+        trust=json.dumps({"Statement": [{"Sid": evil}]}), csrf="t",
+        session=ConsoleSession.new(), principal=None, title="", flash="")
+    assert "<script>" not in html and "</textarea><script>" not in html
+    assert html.count("&lt;script&gt;") >= 6
 
 
 def test_sign_in_post_without_the_csrf_token_is_refused(client):
@@ -82,6 +96,15 @@ def test_a_tampered_cookie_is_no_session(server):
 
 
 def test_signed_in_pages_redirect_to_sign_in_without_a_session(client):
+    answer = client.get("/_rolecall/console/roles", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/_rolecall/console/signin"
+
+
+def test_an_expired_session_goes_back_to_sign_in(server, client):
+    session = ConsoleSession.new()
+    session.stage, session.expires_at = "signed-in", int(time.time()) - 1
+    client.cookies.set(COOKIE, CookieSealer(server.keys).seal(session))
     answer = client.get("/_rolecall/console/roles", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/_rolecall/console/signin"

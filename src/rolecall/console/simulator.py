@@ -38,6 +38,45 @@ def highlighted(text: str, statements: list[dict[str, Any]]) -> list[tuple[str, 
     return [(line, marks.get(number, "")) for number, line in enumerate(text.splitlines(), 1)]
 
 
+def _managed_texts(view: View, attached: list[dict[str, Any]]) -> dict[str, str]:
+    texts = {}
+    for item in attached:
+        arn = item["PolicyArn"]
+        version = view.iam("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        texts[item["PolicyName"]] = view.iam("GetPolicyVersion", PolicyArn=arn,
+                                             VersionId=version)["PolicyVersion"]["Document"]
+    return texts
+
+
+def _entity_texts(view: View, kind: str, name: str) -> dict[str, str]:
+    """The identity policies of one user, group or role, by the ids the simulator gives."""
+    key = {"user": "UserName", "group": "GroupName", "role": "RoleName"}[kind]
+    title = kind.capitalize()
+    texts = _managed_texts(view, view.iam(f"ListAttached{title}Policies", **{key: name})[
+        "AttachedPolicies"])
+    for policy in view.iam(f"List{title}Policies", **{key: name})["PolicyNames"]:
+        texts[policy] = view.iam(f"Get{title}Policy", **{key: name, "PolicyName": policy})[
+            "PolicyDocument"]
+    return texts
+
+
+def principal_texts(view: View, arn: str) -> dict[str, str]:
+    """The texts of a principal's identity policies, read as the signed-in identity; those
+    it may not read are left out (their statements are then listed, not highlighted)."""
+    found = re.fullmatch(r"arn:aws:iam::\d{12}:(user|group|role)(?:/.*)?/([^/]+)", arn)
+    if found is None:
+        return {}
+    kind, name = found.groups()
+    try:
+        texts = _entity_texts(view, kind, name)
+        if kind == "user":
+            for group in view.iam("ListGroupsForUser", UserName=name)["Groups"]:
+                texts.update(_entity_texts(view, "group", group["GroupName"]))
+    except AWSError:
+        return {}
+    return texts
+
+
 @page
 def simulate(view: View) -> Response:
     values = {"principal": view.field("principal", view.principal.arn),
@@ -63,11 +102,16 @@ def simulate(view: View) -> Response:
             raise
         return view.render("simulator.html", err.status, title="Simulator", values=values,
                            error=f"{err.code}: {err.message}")
+    texts = {"PolicyInputList.1": values["policy"]} if values["mode"] == "custom" \
+        else principal_texts(view, values["principal"])
     rows = []
     for item in result["EvaluationResults"]:
-        matched = item.get("MatchedStatements", [])
-        effects = [dict(m, Effect="deny" if item["EvalDecision"] == "explicitDeny" else "allow")
-                   for m in matched]
-        rows.append({"result": item, "lines": highlighted(values["policy"], effects)
-                     if values["mode"] == "custom" else []})
+        effect = "deny" if item["EvalDecision"] == "explicitDeny" else "allow"
+        by_policy: dict[str, list[dict[str, Any]]] = {}
+        for matched in item.get("MatchedStatements", []):
+            by_policy.setdefault(matched["SourcePolicyId"], []).append(
+                dict(matched, Effect=effect))
+        shown = [(policy, highlighted(texts[policy], statements))
+                 for policy, statements in by_policy.items() if policy in texts]
+        rows.append({"result": item, "policies": shown})
     return view.render("simulator.html", title="Simulator", values=values, rows=rows)
