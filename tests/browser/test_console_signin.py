@@ -76,3 +76,11 @@ def test_deleted_login_profile_ends_the_session(page, admin, iam):
     iam.delete_login_profile(UserName="admin")
     page.open("roles")
     assert "Sign in as IAM user" in page.text
+
+
+def test_sign_in_with_the_account_alias(page, admin, iam):
+    alias = f"acme-{admin.account_id}"
+    iam.create_account_alias(AccountAlias=alias)
+    page.sign_in(alias, "admin", ADMIN_PASSWORD)
+    assert f"arn:aws:iam::{admin.account_id}:user/admin" in page.text
+    assert alias in page.text  # the dashboard names the account by its alias too
