@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pathlib
 import shutil
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -107,6 +108,19 @@ def page(browser, server, tmp_path) -> Page:
     shots = tmp_path / "screenshots"
     shots.mkdir()
     return Page(browser, server.endpoint, shots)
+
+
+def audit_records(server, account_id: str) -> list[dict]:
+    """The account's CloudTrail records as the server stored them, oldest first."""
+    from rolecall.audit.show import recent
+    from rolecall.store.db import Database
+
+    time.sleep(0.3)  # the server writes audit records every 50 ms
+    db = Database(server.db_url)
+    try:
+        return recent(db, 500, account_id)
+    finally:
+        db.dispose()
 
 
 @pytest.fixture

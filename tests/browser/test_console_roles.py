@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import ADMIN_PASSWORD
+from .conftest import ADMIN_PASSWORD, audit_records
 
 EC2_TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
@@ -91,25 +91,11 @@ def test_page_004_bob_his_policy_a_role_and_an_access_key(page, admin, iam, serv
     assert iam.get_role(RoleName="BobRole")["Role"]["AssumeRolePolicyDocument"]["Statement"][0][
         "Principal"] == {"AWS": f"arn:aws:iam::{admin.account_id}:root"}
     # The same CloudTrail records as API calls, made by the signed-in user, secrets hidden.
-    records = _records(server, admin.account_id)
+    records = audit_records(server, admin.account_id)
     created = [r for r in records if r["eventName"] == "CreateUser"]
     assert created[-1]["userIdentity"]["arn"] == f"arn:aws:iam::{admin.account_id}:user/admin"
     assert created[-1]["requestParameters"] == {"userName": "Bob"}
     assert secret not in json.dumps(records)
-
-
-def _records(server, account_id: str) -> list[dict]:
-    import time
-
-    from rolecall.audit.show import recent
-    from rolecall.store.db import Database
-
-    time.sleep(0.3)  # the server writes audit records every 50 ms
-    db = Database(server.db_url)
-    try:
-        return recent(db, 500, account_id)
-    finally:
-        db.dispose()
 
 
 def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam, server):
@@ -146,7 +132,7 @@ def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam,
     page.fill("Account ID", admin.account_id)
     page.fill("IAM role name", "Admins")
     page.press("Switch Role")
-    assumed = [r for r in _records(server, admin.account_id) if r["eventName"] == "AssumeRole"]
+    assumed = [r for r in audit_records(server, admin.account_id) if r["eventName"] == "AssumeRole"]
     assert [r["userIdentity"]["arn"] for r in assumed] == [
         f"arn:aws:iam::{admin.account_id}:user/carol"] * 2
     page.press("Switch back")

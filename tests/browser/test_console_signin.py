@@ -3,9 +3,12 @@ say which part was wrong, sign-out, and a deleted login profile ending the sessi
 
 from __future__ import annotations
 
+import json
+import time
+
 import pyotp
 
-from .conftest import ADMIN_PASSWORD
+from .conftest import ADMIN_PASSWORD, audit_records
 
 
 def test_sign_in_with_password_shows_dashboard_and_sign_out_ends_it(page, admin):
@@ -20,7 +23,7 @@ def test_sign_in_with_password_shows_dashboard_and_sign_out_ends_it(page, admin)
     assert "Sign in as IAM user" in page.text
 
 
-def test_failed_sign_in_does_not_say_which_part_was_wrong(page, admin):
+def test_failed_sign_in_does_not_say_which_part_was_wrong(page, admin, server):
     page.sign_in(admin.account_id, "admin", "wrong-password")
     wrong_password = page.text
     page.sign_in(admin.account_id, "nobody", ADMIN_PASSWORD)
@@ -28,13 +31,19 @@ def test_failed_sign_in_does_not_say_which_part_was_wrong(page, admin):
     page.sign_in("000000000000", "admin", ADMIN_PASSWORD)
     assert "Your authentication information is incorrect" in wrong_password
     assert wrong_password == unknown_user == page.text
+    logins = [r for r in audit_records(server, admin.account_id)
+              if r["eventName"] == "ConsoleLogin"]
+    assert [r["responseElements"]["ConsoleLogin"] for r in logins] == ["Failure", "Failure"]
+    assert logins[0]["userIdentity"]["arn"] == f"arn:aws:iam::{admin.account_id}:user/admin"
+    assert logins[1]["userIdentity"]["userName"] == "HIDDEN_DUE_TO_SECURITY_REASONS"
+    assert all(r["errorMessage"] == "Failed authentication" for r in logins)
+    assert "wrong-password" not in json.dumps(logins)
 
 
-def test_sign_in_with_mfa_asks_for_the_code(page, admin, iam):
+def test_sign_in_with_mfa_asks_for_the_code(page, admin, iam, server):
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName="admin")["VirtualMFADevice"]
     seed = device["Base32StringSeed"].decode()
     totp = pyotp.TOTP(seed)
-    import time
     now = time.time()
     iam.enable_mfa_device(UserName="admin", SerialNumber=device["SerialNumber"],
                           AuthenticationCode1=totp.at(now - 30), AuthenticationCode2=totp.at(now))
@@ -50,6 +59,10 @@ def test_sign_in_with_mfa_asks_for_the_code(page, admin, iam):
     page.press("Submit")
     page.shot("signed-in-with-mfa")
     assert f"arn:aws:iam::{admin.account_id}:user/admin" in page.text
+    [login] = [r for r in audit_records(server, admin.account_id)
+               if r["eventName"] == "ConsoleLogin" and "errorMessage" not in r]
+    assert login["additionalEventData"]["MFAUsed"] == "Yes"
+    assert login["userIdentity"]["sessionContext"]["attributes"]["mfaAuthenticated"] == "true"
 
 
 def test_password_reset_required_forces_a_new_password(page, admin, iam):

@@ -19,6 +19,7 @@ from ..iam import login_profiles
 from ..operations import CallContext
 from ..protocol.errors import AWSError, no_such_entity
 from ..store.tables import Account, LoginProfile, MFADevice, User
+from . import login_events
 from .cookies import (
     NEEDS_MFA,
     NEEDS_PASSWORD,
@@ -27,7 +28,7 @@ from .cookies import (
     SIGNED_IN,
     ConsoleSession,
 )
-from .web import View, acting_principal, public
+from .web import View, acting_principal, public, user_principal
 
 # The console's own words for a failed sign-in (AWS's sign-in page says the same).
 INCORRECT = "Your authentication information is incorrect. Please try again."
@@ -54,6 +55,8 @@ def sign_in(view: View) -> Response:
     fresh.stage = NEEDS_MFA if _has_mfa(view, user.id) else (
         NEEDS_PASSWORD if needs_reset else SIGNED_IN)
     view.session, view.changed = fresh, True
+    if fresh.stage != NEEDS_MFA:
+        _signed_in(view)
     return _next_step(view)
 
 
@@ -80,10 +83,27 @@ def _check_password(view: View, account_field: str, user_name: str,
             profile = db.get(LoginProfile, user.id)
         stored = profile.password_hash if profile is not None else _DUMMY_HASH
         if not login_profiles.verify_password(stored, password) or profile is None:
+            if account is not None:
+                login_events.record(view.server, _ip(view), account.id,
+                                    user_principal(ConsoleSession.new(), user) if user else None,
+                                    success=False, mfa_used=False)
             return None, False
         user.password_last_used = dt.datetime.fromtimestamp(view.server.clock(), dt.UTC)
         db.expunge(user)
         return user, profile.password_reset_required
+
+
+def _ip(view: View) -> str:
+    client = view.request.client
+    return client.host if client else "127.0.0.1"
+
+
+def _signed_in(view: View) -> None:
+    """The ConsoleLogin success record, once every factor is checked."""
+    s = view.session
+    view.principal = acting_principal(view)
+    login_events.record(view.server, _ip(view), s.account_id, view.principal, success=True,
+                        mfa_used=s.mfa_at is not None)
 
 
 def _has_mfa(view: View, user_id: str) -> bool:
@@ -106,6 +126,12 @@ def mfa(view: View) -> Response:
     code = view.field("code")
     step = _spend_code(view, code)
     if step is None:
+        s = view.session
+        with view.server.db.transaction(write=False) as db:
+            user = db.get(User, s.user_id)
+            principal = user_principal(s, user) if user is not None else None
+        login_events.record(view.server, _ip(view), s.account_id, principal, success=False,
+                            mfa_used=True)
         return view.render("signin_mfa.html", 401, title="Multi-factor authentication",
                            error=INCORRECT)
     s = view.session
@@ -115,6 +141,7 @@ def mfa(view: View) -> Response:
         s.stage = NEEDS_PASSWORD if needs_reset and needs_reset.password_reset_required \
             else SIGNED_IN
     view.changed = True
+    _signed_in(view)
     return _next_step(view)
 
 
