@@ -75,7 +75,7 @@ def test_groups_and_identity_providers(page, admin, iam):
     page.fill("Group name", "Developers")
     page.press("Create group")
     assert "Group Developers created." in page.text
-    page.fill("Policy ARN", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+    page.fill("Policy name or ARN", "arn:aws:iam::aws:policy/ReadOnlyAccess")
     page.press("Attach policy")
     assert "ReadOnlyAccess" in page.text
     page.link("Identity providers")

@@ -67,7 +67,7 @@ def test_page_004_bob_his_policy_a_role_and_an_access_key(page, admin, iam, serv
     assert "Policy BobS3 created." in page.text
     arn = f"arn:aws:iam::{admin.account_id}:policy/BobS3"
     page.open("users/Bob")
-    page.fill("Policy ARN", arn)
+    page.fill("Policy name or ARN", "BobS3")  # a name is looked up, as in AWS's console
     page.press("Attach policy")
     assert "Policy attached." in page.text
     page.press("Create access key")
@@ -84,8 +84,12 @@ def test_page_004_bob_his_policy_a_role_and_an_access_key(page, admin, iam, serv
     page.press("Use template")
     assert f"arn:aws:iam::{admin.account_id}:root" in page.field("Trust policy").get_attribute(
         "value")
+    page.fill("Permissions policy", "AmazonRDSReadOnlyAccess")
     page.press("Create role")
     assert "Role BobRole created." in page.text
+    assert iam.list_attached_role_policies(RoleName="BobRole")["AttachedPolicies"] == [
+        {"PolicyName": "AmazonRDSReadOnlyAccess",
+         "PolicyArn": "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess"}]
     assert iam.list_attached_user_policies(UserName="Bob")["AttachedPolicies"][0][
         "PolicyArn"] == arn
     assert iam.get_role(RoleName="BobRole")["Role"]["AssumeRolePolicyDocument"]["Statement"][0][

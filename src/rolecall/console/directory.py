@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from ..protocol.errors import AWSError
+from . import forms
 from .web import View, page
 
 
@@ -54,7 +55,7 @@ def _group_change(view: View, operation: str, done: str, **params: Any) -> Respo
 @page
 def attach(view: View) -> Response:
     return _group_change(view, "AttachGroupPolicy", "Policy attached.",
-                         PolicyArn=view.field("arn"))
+                         PolicyArn=forms.policy_arn(view, view.field("arn")))
 
 
 @page

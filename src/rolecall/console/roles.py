@@ -30,7 +30,7 @@ def new_role(view: View) -> Response:
     values = {"name": view.field("name"), "kind": view.field("kind", "service"),
               "trusted": view.field("trusted"), "audience": view.field("audience"),
               "description": view.field("description"), "duration": view.field("duration"),
-              "boundary": view.field("boundary"),
+              "boundary": view.field("boundary"), "policy": view.field("policy"),
               "document": str(view.form.get("document", ""))}
     intent = view.field("intent")
     error = None
@@ -52,10 +52,16 @@ def new_role(view: View) -> Response:
             params["MaxSessionDuration"] = _seconds(values["duration"])
         view.iam("CreateRole", **params)
     except AWSError as err:
-        problems = forms.refused(values["document"], PolicyType.TRUST) \
-            if err.code == "MalformedPolicyDocument" else []
+        problems = forms.refused(values["document"], PolicyType.TRUST)
         return _new_form(view, values, f"{err.code}: {err.message}", problems, err.status)
-    view.flash(f"Role {values['name']} created.")
+    done = f"Role {values['name']} created."
+    if values["policy"]:
+        try:
+            view.iam("AttachRolePolicy", RoleName=values["name"],
+                     PolicyArn=forms.policy_arn(view, values["policy"]))
+        except AWSError as err:
+            done += f" The policy was not attached: {err.code}: {err.message}"
+    view.flash(done)
     return view.redirect(f"roles/{values['name']}")
 
 
@@ -140,7 +146,8 @@ def delete_boundary(view: View) -> Response:
 
 @page
 def attach(view: View) -> Response:
-    return _role_change(view, "AttachRolePolicy", "Policy attached.", PolicyArn=view.field("arn"))
+    return _role_change(view, "AttachRolePolicy", "Policy attached.",
+                        PolicyArn=forms.policy_arn(view, view.field("arn")))
 
 
 @page

@@ -113,7 +113,8 @@ def delete_boundary(view: View) -> Response:
 
 @page
 def attach(view: View) -> Response:
-    return _user_change(view, "AttachUserPolicy", "Policy attached.", PolicyArn=view.field("arn"))
+    return _user_change(view, "AttachUserPolicy", "Policy attached.",
+                        PolicyArn=forms.policy_arn(view, view.field("arn")))
 
 
 @page
