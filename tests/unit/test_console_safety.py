@@ -64,6 +64,14 @@ def test_sign_in_post_without_the_csrf_token_is_refused(client):
     assert "did not come from this console" in refused.text
 
 
+def test_an_oversized_form_is_refused_unread(client):
+    page = client.get("/_rolecall/console/signin")
+    token = page.text.split('name="csrf" value="')[1].split('"')[0]
+    answer = client.post("/_rolecall/console/signin",
+                         data={"csrf": token, "password": "x" * (2 * 1024 * 1024)})
+    assert answer.status_code == 403
+
+
 def test_sign_in_with_the_csrf_token_reaches_the_credential_check(client):
     page = client.get("/_rolecall/console/signin")
     token = page.text.split('name="csrf" value="')[1].split('"')[0]

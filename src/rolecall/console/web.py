@@ -146,10 +146,14 @@ async def read_form(request: Request) -> ImmutableMultiDict:
     """The urlencoded form of a POST (the console's forms post nothing else)."""
     if request.method != "POST":
         return ImmutableMultiDict()
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        return ImmutableMultiDict()
-    return ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_FORM:  # read no further: the form is refused as having no CSRF token
+            return ImmutableMultiDict()
+        chunks.append(chunk)
+    body = b"".join(chunks).decode("utf-8", "replace")
+    return ImmutableMultiDict(parse_qsl(body, keep_blank_values=True))
 
 
 async def start(console: Console, request: Request) -> View:
