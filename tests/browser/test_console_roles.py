@@ -142,6 +142,13 @@ def test_denied_page_shows_the_reason_and_switch_role_and_back(page, admin, iam,
     page.press("Switch back")
     page.link("Roles")
     assert "Access denied" in page.text
+    # A refused change shows the same report, and changes nothing.
+    page.open("users/new")
+    page.fill("User name", "mallory")
+    page.press("Create user")
+    assert "Access denied" in page.text and "iam:CreateUser" in page.text
+    assert "implicit deny" in page.text
+    assert "mallory" not in [u["UserName"] for u in iam.list_users()["Users"]]
 
 
 def test_simulator_and_audit_filter(page, admin, iam):

@@ -25,7 +25,7 @@ def new_group(view: View) -> Response:
     except AWSError as err:
         groups = view.iam("ListGroups", MaxItems=100)["Groups"]
         return view.render("groups.html", err.status, title="Groups", groups=groups,
-                           error=f"{err.code}: {err.message}")
+                           error=view.error_text(err))
     view.flash(f"Group {name} created.")
     return view.redirect(f"groups/{name}")
 
@@ -47,7 +47,7 @@ def _group_change(view: View, operation: str, done: str, **params: Any) -> Respo
     try:
         view.iam(operation, GroupName=name, **params)
     except AWSError as err:
-        return _group_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _group_page(view, name, err.status, error=view.error_text(err))
     view.flash(done)
     return view.redirect(f"groups/{name}")
 
@@ -70,7 +70,7 @@ def delete_group(view: View) -> Response:
     try:
         view.iam("DeleteGroup", GroupName=name)
     except AWSError as err:
-        return _group_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _group_page(view, name, err.status, error=view.error_text(err))
     view.flash(f"Group {name} deleted.")
     return view.redirect("groups")
 
@@ -91,7 +91,7 @@ def _create(view: View, operation: str, **params: Any) -> Response:
     try:
         view.iam(operation, **params)
     except AWSError as err:
-        return _providers(view, err.status, error=f"{err.code}: {err.message}")
+        return _providers(view, err.status, error=view.error_text(err))
     view.flash("Identity provider added.")
     return view.redirect("providers")
 
@@ -120,6 +120,6 @@ def delete_provider(view: View) -> Response:
     try:
         view.iam(operation, **{key: arn})
     except AWSError as err:
-        return _providers(view, err.status, error=f"{err.code}: {err.message}")
+        return _providers(view, err.status, error=view.error_text(err))
     view.flash("Identity provider deleted.")
     return view.redirect("providers")

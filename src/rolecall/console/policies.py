@@ -41,7 +41,7 @@ def new_policy(view: View) -> Response:
                            Description=values["description"] or None)["Policy"]
     except AWSError as err:
         return view.render("policy_new.html", err.status, title="Create policy", values=values,
-                           error=f"{err.code}: {err.message}",
+                           error=view.error_text(err),
                            problems=forms.refused(values["document"], PolicyType.IDENTITY))
     view.flash(f"Policy {values['name']} created.")
     return view.redirect("policies/view", arn=created["Arn"])
@@ -73,7 +73,7 @@ def new_version(view: View) -> Response:
                  SetAsDefault=bool(view.form.get("default")))
     except AWSError as err:
         return _policy_page(view, arn, err.status, document=document,
-                            error=f"{err.code}: {err.message}",
+                            error=view.error_text(err),
                             problems=forms.refused(document, PolicyType.IDENTITY))
     view.flash("Policy version created.")
     return view.redirect("policies/view", arn=arn)
@@ -85,7 +85,7 @@ def set_default(view: View) -> Response:
     try:
         view.iam("SetDefaultPolicyVersion", PolicyArn=arn, VersionId=view.field("version"))
     except AWSError as err:
-        return _policy_page(view, arn, err.status, error=f"{err.code}: {err.message}")
+        return _policy_page(view, arn, err.status, error=view.error_text(err))
     view.flash("Default version set.")
     return view.redirect("policies/view", arn=arn)
 
@@ -96,6 +96,6 @@ def delete_policy(view: View) -> Response:
     try:
         view.iam("DeletePolicy", PolicyArn=arn)
     except AWSError as err:
-        return _policy_page(view, arn, err.status, error=f"{err.code}: {err.message}")
+        return _policy_page(view, arn, err.status, error=view.error_text(err))
     view.flash("Policy deleted.")
     return view.redirect("policies")

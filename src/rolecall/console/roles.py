@@ -53,7 +53,7 @@ def new_role(view: View) -> Response:
         view.iam("CreateRole", **params)
     except AWSError as err:
         problems = forms.refused(values["document"], PolicyType.TRUST)
-        return _new_form(view, values, f"{err.code}: {err.message}", problems, err.status)
+        return _new_form(view, values, view.error_text(err), problems, err.status)
     done = f"Role {values['name']} created."
     if values["policy"]:
         try:
@@ -105,7 +105,7 @@ def update_trust(view: View) -> Response:
         view.iam("UpdateAssumeRolePolicy", RoleName=name, PolicyDocument=document)
     except AWSError as err:
         return _role_page(view, name, err.status, trust=document,
-                          trust_error=f"{err.code}: {err.message}",
+                          trust_error=view.error_text(err),
                           trust_problems=forms.refused(document, PolicyType.TRUST))
     view.flash("Trust policy updated.")
     return view.redirect(f"roles/{name}")
@@ -117,7 +117,7 @@ def _role_change(view: View, operation: str, done: str, **params: Any) -> Respon
     try:
         view.iam(operation, RoleName=name, **params)
     except AWSError as err:
-        return _role_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _role_page(view, name, err.status, error=view.error_text(err))
     view.flash(done)
     return view.redirect(f"roles/{name}")
 
@@ -128,7 +128,7 @@ def update_settings(view: View) -> Response:
     try:
         duration = _seconds(view.field("duration"))
     except AWSError as err:
-        return _role_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _role_page(view, name, err.status, error=view.error_text(err))
     return _role_change(view, "UpdateRole", "Role settings updated.",
                         Description=view.field("description"), MaxSessionDuration=duration)
 
@@ -177,7 +177,7 @@ def put_inline(view: View) -> Response:
     try:
         view.iam("PutRolePolicy", RoleName=name, PolicyName=policy_name, PolicyDocument=document)
     except AWSError as err:
-        return _role_page(view, name, err.status, inline_error=f"{err.code}: {err.message}",
+        return _role_page(view, name, err.status, inline_error=view.error_text(err),
                           inline_problems=forms.refused(document, PolicyType.IDENTITY), **values)
     view.flash(f"Inline policy {policy_name} saved.")
     return view.redirect(f"roles/{name}")
@@ -195,6 +195,6 @@ def delete_role(view: View) -> Response:
     try:
         view.iam("DeleteRole", RoleName=name)
     except AWSError as err:
-        return _role_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _role_page(view, name, err.status, error=view.error_text(err))
     view.flash(f"Role {name} deleted.")
     return view.redirect("roles")

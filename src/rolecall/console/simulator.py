@@ -98,10 +98,8 @@ def simulate(view: View) -> Response:
             result = view.iam("SimulatePrincipalPolicy", PolicySourceArn=values["principal"],
                               **params)
     except AWSError as err:
-        if getattr(err, "decision", None) is not None:
-            raise
         return view.render("simulator.html", err.status, title="Simulator", values=values,
-                           error=f"{err.code}: {err.message}")
+                           error=view.error_text(err))
     texts = {"PolicyInputList.1": values["policy"]} if values["mode"] == "custom" \
         else principal_texts(view, values["principal"])
     rows = []

@@ -38,7 +38,7 @@ def switch_role(view: View) -> Response:
     except AWSError as err:
         view.principal = acting_principal(view)
         return view.render("switch_role.html", err.status, title="Switch role", values=values,
-                           colors=COLORS, error=f"{err.code}: {err.message}")
+                           colors=COLORS, error=view.error_text(err))
     token = result["Credentials"]["SessionToken"]
     claims = unseal(token, view.server.keys.session_key)
     display = values["display"] or f"{claims.role_name} @ {values['account']}"

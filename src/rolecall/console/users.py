@@ -38,7 +38,7 @@ def new_user(view: View) -> Response:
                      PasswordResetRequired=bool(view.form.get("reset")))
     except AWSError as err:
         return view.render("user_new.html", err.status, title="Create user", values=values,
-                           error=f"{err.code}: {err.message}")
+                           error=view.error_text(err))
     view.flash(f"User {values['name']} created.")
     return view.redirect(f"users/{values['name']}")
 
@@ -71,7 +71,7 @@ def _user_change(view: View, operation: str, done: str, **params: Any) -> Respon
     try:
         view.iam(operation, UserName=name, **params)
     except AWSError as err:
-        return _user_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _user_page(view, name, err.status, error=view.error_text(err))
     view.flash(done)
     return view.redirect(f"users/{name}")
 
@@ -82,7 +82,7 @@ def create_key(view: View) -> Response:
     try:
         key = view.iam("CreateAccessKey", UserName=name)["AccessKey"]
     except AWSError as err:
-        return _user_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _user_page(view, name, err.status, error=view.error_text(err))
     # The one page that ever shows a secret: it is not stored anywhere the console can read.
     return view.render("access_key.html", title="Access key created", key=key, user_name=name)
 
@@ -128,7 +128,7 @@ def add_to_group(view: View) -> Response:
     try:
         view.iam("AddUserToGroup", UserName=name, GroupName=view.field("group"))
     except AWSError as err:
-        return _user_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _user_page(view, name, err.status, error=view.error_text(err))
     view.flash("Added to group.")
     return view.redirect(f"users/{name}")
 
@@ -161,7 +161,7 @@ def new_mfa(view: View) -> Response:
         device = view.iam("CreateVirtualMFADevice", VirtualMFADeviceName=device_name)[
             "VirtualMFADevice"]
     except AWSError as err:
-        return _user_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _user_page(view, name, err.status, error=view.error_text(err))
     qr = base64.b64encode(device["QRCodePNG"]).decode()
     return view.render("mfa_new.html", title="Assign MFA device", user_name=name,
                        serial=device["SerialNumber"], qr=qr)
@@ -197,7 +197,7 @@ def put_inline(view: View) -> Response:
     try:
         view.iam("PutUserPolicy", UserName=name, PolicyName=policy_name, PolicyDocument=document)
     except AWSError as err:
-        return _user_page(view, name, err.status, inline_error=f"{err.code}: {err.message}",
+        return _user_page(view, name, err.status, inline_error=view.error_text(err),
                           inline_problems=forms.refused(document, PolicyType.IDENTITY), **values)
     view.flash(f"Inline policy {policy_name} saved.")
     return view.redirect(f"users/{name}")
@@ -215,6 +215,6 @@ def delete_user(view: View) -> Response:
     try:
         view.iam("DeleteUser", UserName=name)
     except AWSError as err:
-        return _user_page(view, name, err.status, error=f"{err.code}: {err.message}")
+        return _user_page(view, name, err.status, error=view.error_text(err))
     view.flash(f"User {name} deleted.")
     return view.redirect("users")

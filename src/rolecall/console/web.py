@@ -95,6 +95,13 @@ class View:
     def iam(self, operation: str, **params: Any) -> dict[str, Any]:
         return self.call("iam", operation, params)
 
+    def error_text(self, err: AWSError) -> str:
+        """AWS's error for a form to show; an AccessDenied carrying the engine's decision
+        goes on to the denial page instead, which shows why."""
+        if getattr(err, "decision", None) is not None:
+            raise err
+        return f"{err.code}: {err.message}"
+
     def field(self, name: str, default: str = "") -> str:
         return str(self.form.get(name, default)).strip()
 
