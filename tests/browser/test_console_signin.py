@@ -50,13 +50,13 @@ def test_sign_in_with_mfa_asks_for_the_code(page, admin, iam, server):
     page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
     assert "MFA code" in page.text
     page.fill("MFA code", "000000" if totp.at(now + 30) != "000000" else "111111")
-    page.press("Submit")
+    page.press("Sign in")
     assert "Your authentication information is incorrect" in page.text
     page.open("roles")
     assert "Sign in as IAM user" in page.text  # half-way through sign-in is not signed in
     page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
     page.fill("MFA code", totp.at(time.time() + 30))
-    page.press("Submit")
+    page.press("Sign in")
     page.shot("signed-in-with-mfa")
     assert f"arn:aws:iam::{admin.account_id}:user/admin" in page.text
     [login] = [r for r in audit_records(server, admin.account_id)
