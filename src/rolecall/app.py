@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 
 from . import __version__, explain_api
 from .audit.log import FLUSH_SECONDS
@@ -21,6 +22,7 @@ from .policygen import api as policygen_api
 from .server import Server
 
 HEALTH_PATH = "/_rolecall/health"
+CONSOLE_PREFIX = "/_rolecall/console"
 MAX_BODY = 4 * 1024 * 1024
 access_log = logging.getLogger("rolecall.access")
 
@@ -29,6 +31,11 @@ class App:
     def __init__(self, server: Server, gateway: Gateway) -> None:
         self.server = server
         self.gateway = gateway
+        self.console = None
+        if os.environ.get("ROLECALL_CONSOLE", "on") != "off":
+            from .console.app import create_app
+
+            self.console = create_app(server)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -37,6 +44,9 @@ class App:
         if scope["type"] != "http":
             return
         path = scope["path"]
+        if self.console is not None and path.startswith(CONSOLE_PREFIX):
+            await self.console(scope, receive, send)
+            return
         if path == HEALTH_PATH:
             await _send(send, 200, json.dumps({"status": "ok", "version": __version__}).encode(),
                         "application/json", None)

@@ -39,9 +39,12 @@ def main() -> None:
 @click.option("--public-url", default=None,
               help="The URL clients reach this server at (outbound OIDC issuer URLs); "
                    "default http://HOST:PORT.")
+@click.option("--no-console", is_flag=True, help="Do not serve the web console.")
 def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str,
-          upstream_values: tuple[str, ...], enforcement: str, public_url: str | None) -> None:
-    """Serve IAM and STS, and every other service through the gateway, on HOST:PORT."""
+          upstream_values: tuple[str, ...], enforcement: str, public_url: str | None,
+          no_console: bool) -> None:
+    """Serve IAM and STS, every other service through the gateway, and the web console
+    (at /_rolecall/console/) on HOST:PORT."""
     import uvicorn
 
     from .asgi import ENFORCEMENT_ENV
@@ -53,6 +56,7 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
         default, per_service = upstreams.parse_options(upstream_values)
     except upstreams.UpstreamError as exc:
         raise click.BadParameter(str(exc), param_hint="--upstream") from None
+    os.environ["ROLECALL_CONSOLE"] = "off" if no_console else "on"
     db = Database(db_url)
     db.migrate()  # once, before any worker starts
     os.environ["ROLECALL_DB"] = db.url

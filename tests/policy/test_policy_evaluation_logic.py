@@ -140,6 +140,13 @@ def test_resource_account_is_read_from_resource_arn():
     assert decision.denied_by.layer == "resource"
 
 
+def test_aws_managed_policies_are_read_with_identity_policies_alone():
+    # arn:aws:iam::aws:policy/... belongs to no account: not a cross-account resource.
+    target = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    assert decide(user(), "iam:GetPolicy", target, identity=identity(allow("iam:Get*"))).allowed
+    assert not decide(user(), "iam:GetPolicy", target, identity=[]).allowed
+
+
 # "Permissions boundaries": effective permissions are the intersection of identity policies
 # and the boundary; a same-account resource-based policy naming the user ARN is not limited
 # by the boundary's implicit deny, but one naming the role ARN is; an explicit deny in a

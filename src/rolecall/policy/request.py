@@ -132,8 +132,10 @@ def _principal_value(principal: RequestPrincipal, key_lower: str) -> str | None:
 
 
 def account_of_arn(arn: str) -> str | None:
-    """The account field of an ARN, or None when absent (e.g. S3 bucket ARNs)."""
+    """The account field of an ARN, or None when absent (e.g. S3 bucket ARNs) or when it is
+    ``aws``: AWS managed policies (``arn:aws:iam::aws:policy/...``) belong to no account, and
+    identity policies alone decide who may read them, as in every account."""
     parts = arn.split(":", 5)
-    if len(parts) == 6 and parts[0] == "arn" and parts[4]:
+    if len(parts) == 6 and parts[0] == "arn" and parts[4] and parts[4] != "aws":
         return parts[4]
     return None
