@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 from ..audit import events
@@ -19,6 +20,7 @@ from ..auth.principal import FEDERATED_USER, Principal
 from ..operations import CallContext
 from ..policy import (
     Decision,
+    DeniedBy,
     MalformedPolicyError,
     PolicyRef,
     PolicySet,
@@ -28,6 +30,7 @@ from ..policy import (
     evaluate,
     parse_policy,
 )
+from ..policy.evaluate import IMPLICIT_DENY, RESOURCE
 from ..protocol.errors import AWSError
 from ..store.db import Database
 from . import resources
@@ -130,13 +133,19 @@ class Authorizer:
         resource: str | None = None,
         resource_policy: str | None = None,
         extra_context: dict[str, Any] | None = None,
+        resource_policy_type: PolicyType = PolicyType.TRUST,
+        resource_account: str | None = None,
+        resource_required: bool = False,
     ) -> None:
         """Raise AccessDenied unless the call is allowed.
 
         ``action`` and ``resource`` default to the call's own; ``resource_policy`` is a
         resource-based policy document to evaluate beside the principal's policies (a role's
-        trust policy for AssumeRole); ``extra_context`` adds condition keys the handler
-        established (e.g. sts:ExternalId, sts:RoleSessionName).
+        trust policy for AssumeRole, of ``resource_policy_type``: a bucket or key policy is
+        RESOURCE); ``extra_context`` adds condition keys the handler established (e.g.
+        sts:ExternalId, sts:RoleSessionName). ``resource_account`` owns a resource whose ARN
+        names no account (an S3 bucket). ``resource_required``: the resource-based policy
+        must itself grant the caller or its account (a KMS key policy), or nothing allows.
         """
         if (ctx.service, ctx.operation) in ALWAYS_ALLOWED and action is None:
             return
@@ -157,7 +166,8 @@ class Authorizer:
             else:
                 target = resources.by_arn(resource, principal.account_id, lookup)
             subject = self.subject(principal, reader)
-            self._decide(ctx, params, subject, action, target, resource_policy, extra_context)
+            self._decide(ctx, params, subject, action, target, resource_policy, extra_context,
+                         resource_policy_type, resource_account, resource_required)
             passed_to = PASS_ROLE.get((ctx.service, ctx.operation))
             if passed_to is not None and "RoleName" in params and not principal.is_root:
                 role = lookup.role(principal.account_id, params["RoleName"])
@@ -176,10 +186,16 @@ class Authorizer:
         target: Target,
         resource_policy: str | None,
         extra_context: dict[str, Any] | None,
+        resource_policy_type: PolicyType = PolicyType.TRUST,
+        resource_account: str | None = None,
+        resource_required: bool = False,
     ) -> None:
         policies: PolicySet | None = subject.policies
         if resource_policy is not None:
-            policies = with_resource_policy(subject.policies, resource_policy)
+            policies = with_resource_policy(subject.policies, resource_policy,
+                                            resource_policy_type)
+            if policies is None and resource_policy_type is not PolicyType.TRUST:
+                policies = subject.policies  # a resource policy that no longer parses
             if policies is None:
                 raise AWSError("AccessDenied", f"User: {ctx.principal.arn} is not authorized "
                                f"to perform: {action} on resource: {target.resource}")
@@ -187,9 +203,13 @@ class Authorizer:
             subject.principal,
             action,
             target.resource,
+            resource_account=resource_account,
             context=request_context(ctx, params, target, extra_context),
         )
         decision = evaluate(request, policies)
+        if resource_required and decision.allowed and not _resource_grants(request, policies):
+            decision = replace(decision, decision=IMPLICIT_DENY,
+                               denied_by=DeniedBy(RESOURCE, False))
         events.note_decision(ctx.audit, action, target.resource, decision)
         if not decision.allowed:
             err = access_denied(ctx.principal.arn, action, target.resource, decision)
@@ -197,18 +217,26 @@ class Authorizer:
             raise err
 
 
-def with_resource_policy(policies: PolicySet, text: str) -> PolicySet | None:
-    """The same policies with a resource-based (trust) policy beside them; None when the
-    stored document no longer parses, which then grants nothing."""
+def _resource_grants(request: Request, policies: PolicySet) -> bool:
+    """Whether the resource-based policy alone allows the caller or its account."""
+    alone = evaluate(request, PolicySet(resource=policies.resource))
+    return any(m.layer == RESOURCE and m.effect == "Allow" for m in alone.matched)
+
+
+def with_resource_policy(policies: PolicySet, text: str,
+                         kind: PolicyType = PolicyType.TRUST) -> PolicySet | None:
+    """The same policies with a resource-based policy (a trust policy, or a bucket, queue or
+    key policy) beside them; None when the document does not parse, which grants nothing."""
     try:
-        trust = parse_policy(text, PolicyType.TRUST)
+        trust = parse_policy(text, kind)
     except MalformedPolicyError:
         return None
     return PolicySet(
         identity=policies.identity,
         boundary=policies.boundary,
         session=policies.session,
-        resource=PolicyRef("TrustPolicy", "resource", trust),
+        resource=PolicyRef("TrustPolicy" if kind is PolicyType.TRUST else "ResourcePolicy",
+                           "resource", trust),
     )
 
 

@@ -23,10 +23,11 @@ from ..auth import payload, sigv2, sigv4
 from ..auth.principal import Principal
 from ..authz import encoded_messages, services
 from ..operations import CallContext
+from ..policy import PolicyType
 from ..protocol import inbound
 from ..protocol.errors import AWSError
 from ..protocol.inbound import index as inbound_index
-from . import facts, references, refusals
+from . import facts, references, refusals, resource_policies
 from .forward import Forwarder, UpstreamUnavailable
 from .routing import Inbound
 from .upstreams import Upstreams
@@ -96,6 +97,7 @@ class Gateway:
         self.forwarder = Forwarder()
         self.references = references.Mirror(self.forwarder, server.db)
         self.facts = facts.Facts(self.forwarder)
+        self.resource_policies = resource_policies.ResourcePolicies(self.forwarder, server.db)
         # The reference data and the common models load in seconds: not on a first call.
         threading.Thread(target=_warm, name="gateway-warm", daemon=True).start()
 
@@ -106,7 +108,7 @@ class Gateway:
             self.server.check_for_changes()
             await self.authenticate(call, receive)
             await self.identify(call, receive)
-            self.authorize(call)
+            await self.authorize(call)
             await self.execute(call, receive, send)
         except AWSError as err:
             call.error = err
@@ -210,8 +212,9 @@ class Gateway:
 
     # -- authorize ----------------------------------------------------------------------
 
-    def authorize(self, call: _Call) -> None:
-        """Every check must be allowed; in log mode a refusal is recorded, not answered."""
+    async def authorize(self, call: _Call) -> None:
+        """Every check must be allowed, by the caller's policies and the resource's own
+        policy where it has one; in log mode a refusal is recorded, not answered."""
         principal = call.principal
         if principal is None:
             # Without a resource-based policy granting "*", AWS refuses anonymous calls.
@@ -225,18 +228,35 @@ class Gateway:
             user_agent=call.request.header("user-agent") or "",
             secure_transport=call.request.secure)
         call.audit = ctx.audit
+        upstream = self.upstreams.for_service(call.request.signing_name)
         for check in call.checks:
             resource = self.references.passed_role(principal, check)
             if resource is None:
                 continue
+            holder = self.holder(resource, principal.account_id)
+            policy = None
+            if holder is not None and upstream is not None:
+                policy = await self.resource_policies.policy(upstream, holder, call.now)
             try:
                 self.server.authorizer.authorize(
                     ctx, {}, action=check.action, resource=resource,
-                    extra_context=dict(check.context))
+                    extra_context=dict(check.context), resource_policy=policy,
+                    resource_policy_type=PolicyType.RESOURCE,
+                    resource_account=holder.account if holder is not None else None,
+                    resource_required=policy is not None and holder is not None
+                    and holder.required)
             except AWSError as err:
                 if err.code != "AccessDenied":
                     raise
                 self._refuse(call, self._denial(call, check.action, resource, err), check)
+
+    def holder(self, arn: str, caller_account: str) -> resource_policies.Holder | None:
+        """The resource whose own policy applies to ``arn``, and its account."""
+        if arn.startswith(resource_policies.S3_ARN):
+            bucket = arn[len(resource_policies.S3_ARN):].split("/", 1)[0]
+            owner = self.resource_policies.bucket_owner(bucket) or caller_account
+            return resource_policies.holder_of(arn, owner)
+        return resource_policies.holder_of(arn, caller_account)
 
     def _refuse(self, call: _Call, err: AWSError, check: services.Check | None) -> None:
         if self.enforcement == LOG:
@@ -280,7 +300,7 @@ class Gateway:
             who = call.principal.arn if call.principal else "anonymous"
             raise AWSError("NotImplemented", f"rolecall allows {actions} for {who} but "
                            f"forwards no {request.signing_name} calls (--upstream none).")
-        account = call.principal.account_id if call.principal else _bucket_owner(call)
+        account = self._upstream_account(call)
         await self.references.ensure(upstream, call, account)
         body: bytes | AsyncIterator[bytes]
         if call.body is not None:
@@ -291,6 +311,11 @@ class Gateway:
         async def relay(status: int, headers: list[tuple[bytes, bytes]],
                         chunks: AsyncIterator[bytes]) -> None:
             call.status = status
+            if status < 300:
+                # Before the caller hears of the change, so its next call sees it.
+                self.facts.changed(call.service, call.operation, call.params)
+                self.resource_policies.created(call.service, call.operation, [
+                    h for h in (self.holder(c.resource, account) for c in call.checks) if h])
             if status >= 400:
                 first = b""
                 async for chunk in chunks:
@@ -314,8 +339,6 @@ class Gateway:
                 region=call.region, method=request.method, raw_path=request.raw_path,
                 query_string=request.query_string, headers=request.headers, host=request.host,
                 body=body, length=length, now=call.now, relay=relay)
-            if call.status < 300:
-                self.facts.changed(call.service, call.operation, call.params)
         except UpstreamUnavailable as exc:
             if call.status:
                 raise AWSError("InternalFailure", "The upstream broke off.") from None
@@ -323,6 +346,17 @@ class Gateway:
             raise AWSError("ServiceUnavailable",
                            f"The {request.signing_name} upstream is unavailable.",
                            status=503) from None
+
+    def _upstream_account(self, call: _Call) -> str:
+        """The account the upstream acts in: the owner of a resource in another account
+        that the call names (a queue or topic shared by its policy), else the caller's.
+        (S3 finds another account's bucket by its name.)"""
+        caller = call.principal.account_id if call.principal else ""
+        if call.checks:
+            holder = self.holder(call.checks[0].resource, caller)
+            if holder is not None and holder.service != "s3":
+                return holder.account
+        return caller or _bucket_owner(call)
 
     async def _stream(self, call: _Call, receive: Receive) -> AsyncIterator[bytes]:
         """The body as it arrives, verified; the last piece is held back until the whole
