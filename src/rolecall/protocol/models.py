@@ -1,4 +1,4 @@
-"""Access to botocore's IAM and STS service models, the single source of the wire contract."""
+"""botocore's IAM, STS and Organizations service models: the single source of the wire contract."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import functools
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
-SERVICES = ("iam", "sts")
+SERVICES = ("iam", "sts", "organizations")
 
 
 @functools.cache
