@@ -6,23 +6,16 @@ simulator's OrganizationsDecisionDetail, and AWS's errors for the quotas."""
 from __future__ import annotations
 
 import json
-import pathlib
 import re
 import uuid
 from dataclasses import dataclass
 
 import boto3
-import botocore.session
 import pytest
-import requests
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from rolecall import operations
-from tests.conftest import AwsCli, new_account
+from tests.conftest import Account, AwsCli, new_account
 
 SCP = "SERVICE_CONTROL_POLICY"
 DENY_IAM = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -49,6 +42,7 @@ def _admin_user(iam, name: str = "admin") -> dict[str, str]:
 
 @dataclass
 class Org:
+    management: Account
     endpoint: str
     management_id: str
     admin: dict[str, str]
@@ -97,7 +91,7 @@ def org(server) -> Org:
     orgs.attach_policy(PolicyId=deny["Id"], TargetId=prod["Id"])
     # Attached to the management account it must change nothing there.
     orgs.attach_policy(PolicyId=deny["Id"], TargetId=management.account_id)
-    return Org(server.endpoint, management.account_id, admin, created["Id"], root_id,
+    return Org(management, server.endpoint, management.account_id, admin, created["Id"], root_id,
                prod["Id"], dev["Id"], accounts[0], accounts[1], accounts[2])
 
 
@@ -238,3 +232,68 @@ def test_simulator_reports_organizations_decision_detail(org):
             ActionNames=["iam:CreateUser"])["EvaluationResults"][0]
         assert result["EvalDecision"] == decision
         assert result["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": allowed}
+
+
+def test_the_aws_cli_manages_the_organization(org, tmp_path):
+    aws = AwsCli(tmp_path / "home", org.management)
+    described = aws("organizations", "describe-organization")
+    assert described.returncode == 0, described.stderr
+    assert described.json["Organization"]["Id"] == org.org_id
+    listed = aws("organizations", "list-accounts-for-parent", "--parent-id", org.prod)
+    assert [a["Id"] for a in listed.json["Accounts"]] == [org.prod_account]
+    refused = aws("organizations", "detach-policy", "--policy-id", "p-FullAWSAccess",
+                  "--target-id", org.dev)
+    assert refused.returncode != 0
+    assert "ConstraintViolationException" in refused.stderr
+
+
+RCP = "RESOURCE_CONTROL_POLICY"
+
+
+def test_an_rcp_keeps_principals_outside_the_organization_out(server):
+    management = new_account(server)
+    admin = _admin_user(management.client("iam"))
+    orgs = _client(server.endpoint, "organizations", admin)
+    org_id = orgs.create_organization()["Organization"]["Id"]
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    root = orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)["Root"]
+    assert root["PolicyTypes"] == [{"Type": RCP, "Status": "ENABLED"}]
+    request = orgs.create_account(Email=f"m-{uuid.uuid4().hex[:8]}@example.com",
+                                  AccountName="member")["CreateAccountStatus"]
+    member = orgs.describe_create_account_status(
+        CreateAccountRequestId=request["Id"])["CreateAccountStatus"]["AccountId"]
+    with pytest.raises(ClientError) as caught:
+        orgs.detach_policy(PolicyId="p-RCPFullAWSAccess", TargetId=member)
+    assert caught.value.response["Reason"] == "NON_DETACHABLE_POLICY"
+    with pytest.raises(ClientError) as caught:
+        orgs.create_policy(Content=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}),
+            Description="", Name="AllowIsNotAllowed", Type=RCP)
+    assert caught.value.response["Error"]["Code"] == "MalformedPolicyDocumentException"
+    perimeter = orgs.create_policy(Content=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": org_id}}}]}),
+        Description="identity perimeter", Name="Perimeter", Type=RCP)["Policy"]
+    orgs.attach_policy(PolicyId=perimeter["PolicySummary"]["Id"], TargetId=member)
+
+    sts = _client(server.endpoint, "sts", admin)
+    ops = sts.assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+                          RoleSessionName="ops")["Credentials"]
+    outsider = new_account(server)
+    outsider_keys = _admin_user(outsider.client("iam"), "partner")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{outsider.account_id}:root"},
+        "Action": "sts:AssumeRole"}]})
+    role = _client(server.endpoint, "iam", ops).create_role(
+        RoleName="Partner", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    with pytest.raises(ClientError) as caught:
+        _client(server.endpoint, "sts", outsider_keys).assume_role(
+            RoleArn=role, RoleSessionName="partner")
+    # STS words every AssumeRole refusal alike, whatever refused it.
+    assert caught.value.response["Error"]["Message"] == (
+        f"User: arn:aws:iam::{outsider.account_id}:user/partner is not authorized to perform: "
+        f"sts:AssumeRole on resource: {role}")
+    orgs.detach_policy(PolicyId=perimeter["PolicySummary"]["Id"], TargetId=member)
+    assumed = _client(server.endpoint, "sts", outsider_keys).assume_role(
+        RoleArn=role, RoleSessionName="partner")
+    assert assumed["AssumedRoleUser"]["Arn"].endswith(":assumed-role/Partner/partner")
