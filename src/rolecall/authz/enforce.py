@@ -144,13 +144,16 @@ class Authorizer:
         resource: str | None = None,
         resource_policy: str | None = None,
         extra_context: dict[str, Any] | None = None,
+        resource_account: str | None = None,
     ) -> None:
         """Raise AccessDenied unless the call is allowed.
 
         ``action`` and ``resource`` default to the call's own; ``resource_policy`` is a
         resource-based policy document to evaluate beside the principal's policies (a role's
         trust policy for AssumeRole); ``extra_context`` adds condition keys the handler
-        established (e.g. sts:ExternalId, sts:RoleSessionName).
+        established (e.g. sts:ExternalId, sts:RoleSessionName); ``resource_account`` overrides
+        the account the resource is decided in (AssumeRoot: the caller's own, whose
+        identity policies alone decide it).
         """
         if (ctx.service, ctx.operation) in ALWAYS_ALLOWED and action is None:
             return
@@ -164,6 +167,7 @@ class Authorizer:
         try:
             subject = self.subject(principal, reader)
             if (principal.is_root and resource_policy is None and subject.policies.scp is None
+                    and subject.policies.session is None
                     and not self._rcp_applies(action, principal, reader)):
                 return
             lookup = EntityLookup(reader, self._cache.fresh().entities)
@@ -172,7 +176,7 @@ class Authorizer:
             else:
                 target = resources.by_arn(resource, principal.account_id, lookup)
             self._decide(ctx, params, subject, action, target, resource_policy, extra_context,
-                         reader)
+                         reader, resource_account)
             passed_to = PASS_ROLE.get((ctx.service, ctx.operation))
             if passed_to is not None and "RoleName" in params and not principal.is_root:
                 role = lookup.role(principal.account_id, params["RoleName"])
@@ -192,6 +196,7 @@ class Authorizer:
         resource_policy: str | None,
         extra_context: dict[str, Any] | None,
         reader: _Reader,
+        resource_account: str | None = None,
     ) -> None:
         policies: PolicySet | None = subject.policies
         if resource_policy is not None:
@@ -200,7 +205,8 @@ class Authorizer:
                 raise AWSError("AccessDenied", f"User: {ctx.principal.arn} is not authorized "
                                f"to perform: {action} on resource: {target.resource}")
         context = request_context(ctx, params, target, extra_context)
-        owner = account_of_arn(target.resource) or ctx.principal.account_id
+        owner = (resource_account or account_of_arn(target.resource)
+                 or ctx.principal.account_id)
         caller = subject.principal.role_arn or subject.principal.arn
         policies = self._with_organization_keys(policies, context, action, owner, caller,
                                                 reader)

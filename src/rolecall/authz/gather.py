@@ -207,10 +207,14 @@ def with_organization(db: Session, subject: Subject) -> Subject:
 
 
 def _gather(db: Session, principal: Principal) -> Subject:
-    """The account root has no policies and needs none at home."""
+    """The account root has no policies and needs none at home; an AssumeRoot session is
+    limited by its task policy, a session policy."""
     if principal.is_root:
+        claims = principal.session
+        task = (session_policies(db, (), claims.policy_arns)
+                if claims is not None and claims.kind == "root-task" else None)
         return Subject(RequestPrincipal(principal.arn, principal.account_id, "Account",
-                                        user_id=principal.account_id), PolicySet())
+                                        user_id=principal.account_id), PolicySet(session=task))
     if principal.type == ASSUMED_ROLE:
         return _role_subject(db, principal)
     if principal.type == FEDERATED_USER:

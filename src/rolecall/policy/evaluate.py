@@ -227,8 +227,12 @@ def _principal_match(
 def _scan(
     request: Request, policies: PolicySet, context: Context, missing: list[str], iam: bool
 ) -> dict[str, _Layer]:
-    """Match every candidate statement; a caller without IAM policies only has a resource layer."""
-    layers = {name: _Layer() for name, _ in policies.layers() if iam or name == RESOURCE}
+    """Match every candidate statement. A caller without IAM policies only has a resource
+    layer; the root user a session layer too when its session has one (AssumeRoot's task
+    policy)."""
+    root = request.principal.type == "Account"
+    layers = {name: _Layer() for name, _ in policies.layers()
+              if iam or name == RESOURCE or (root and name == SESSION)}
     lookup = context.get
     resource = request.resource
     bounded = policies.boundary is not None
