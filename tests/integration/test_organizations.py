@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -297,3 +298,35 @@ def test_an_rcp_keeps_principals_outside_the_organization_out(server):
     assumed = _client(server.endpoint, "sts", outsider_keys).assume_role(
         RoleArn=role, RoleSessionName="partner")
     assert assumed["AssumedRoleUser"]["Arn"].endswith(":assumed-role/Partner/partner")
+
+
+def test_organizations_access_report_from_the_audit_trail(org):
+    iam = org.client("iam")
+    org.client("iam", org.member_session(org.dev_account)).list_roles()
+    path = f"{org.org_id}/{org.root_id}/{org.dev}/"
+    deadline = time.monotonic() + 10
+    while True:
+        job = iam.generate_organizations_access_report(EntityPath=path)["JobId"]
+        report = iam.get_organizations_access_report(JobId=job, MaxItems=1000)
+        details = {d["ServiceNamespace"]: d for d in report["AccessDetails"]}
+        if "LastAuthenticatedTime" in details["iam"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)  # audit records are written in batches
+    assert report["JobStatus"] == "COMPLETED"
+    assert report["NumberOfServicesAccessible"] == len(report["AccessDetails"]) > 100
+    iam_detail = details["iam"]
+    assert iam_detail["ServiceName"] == "AWS Identity and Access Management (IAM)"
+    assert iam_detail["EntityPath"] == f"{path}{org.dev_account}"
+    assert iam_detail["TotalAuthenticatedEntities"] == 1
+    assert "LastAuthenticatedTime" not in details["ec2"]
+    accessed = sum(1 for d in report["AccessDetails"] if "LastAuthenticatedTime" in d)
+    assert report["NumberOfServicesNotAccessed"] == report["NumberOfServicesAccessible"] - accessed
+
+    deny_only = org.client("organizations").list_policies(Filter=SCP)["Policies"]
+    deny_id = next(p["Id"] for p in deny_only if p["Name"] == "DenyIAM")
+    job = iam.generate_organizations_access_report(EntityPath=path,
+                                                   OrganizationsPolicyId=deny_id)["JobId"]
+    assert iam.get_organizations_access_report(JobId=job)["NumberOfServicesAccessible"] == 0
+    with pytest.raises(ClientError) as caught:
+        iam.generate_organizations_access_report(EntityPath=f"{org.org_id}/r-zzzz/")
+    assert caught.value.response["Error"]["Code"] == "InvalidInput"

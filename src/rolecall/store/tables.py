@@ -505,3 +505,16 @@ class OrganizationTag(Base):
     resource_id: Mapped[str] = mapped_column(String(130), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[str] = mapped_column(String(256))
+
+
+class OrganizationsAccessReport(Base):
+    """A GenerateOrganizationsAccessReport job and the report it produced (JSON)."""
+
+    __tablename__ = "organizations_access_reports"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the JobId
+    organization_id: Mapped[str] = _organization_fk()
+    entity_path: Mapped[str] = mapped_column(String(427))
+    policy_id: Mapped[str | None] = mapped_column(String(130))
+    created_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime]
+    report: Mapped[str] = mapped_column(Text)
