@@ -91,6 +91,10 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             region = signed.region
         elif operation_name in models.sts_operation_names():
             service = "sts"
+        else:
+            # An unsigned JSON-protocol call is refused in its own protocol.
+            target = (_header(request.headers, "x-amz-target") or "").partition(".")[0]
+            service = models.target_prefixes().get(target, service)
         if signed is not None and service not in models.SERVICES:
             from . import other_services  # imports this module
 

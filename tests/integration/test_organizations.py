@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass
 
@@ -330,3 +332,13 @@ def test_organizations_access_report_from_the_audit_trail(org):
     with pytest.raises(ClientError) as caught:
         iam.generate_organizations_access_report(EntityPath=f"{org.org_id}/r-zzzz/")
     assert caught.value.response["Error"]["Code"] == "InvalidInput"
+
+
+def test_an_unsigned_call_is_refused_in_the_json_protocol(server):
+    request = urllib.request.Request(server.endpoint + "/", data=b"{}", method="POST", headers={
+        "X-Amz-Target": "AWSOrganizationsV20161128.ListAccounts",
+        "Content-Type": "application/x-amz-json-1.1"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.headers["Content-Type"] == "application/x-amz-json-1.1"
+    assert json.loads(caught.value.read())["__type"] == "MissingAuthenticationTokenException"

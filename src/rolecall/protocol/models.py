@@ -32,5 +32,12 @@ def xml_namespace(service: str) -> str:
 
 
 @functools.cache
+def target_prefixes() -> dict[str, str]:
+    """The ``X-Amz-Target`` prefix of each JSON-protocol service, to its name."""
+    return {service_model(s).metadata["targetPrefix"]: s for s in SERVICES
+            if "targetPrefix" in service_model(s).metadata}
+
+
+@functools.cache
 def sts_operation_names() -> frozenset[str]:
     return frozenset(service_model("sts").operation_names)
