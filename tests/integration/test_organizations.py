@@ -342,3 +342,44 @@ def test_an_unsigned_call_is_refused_in_the_json_protocol(server):
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.headers["Content-Type"] == "application/x-amz-json-1.1"
     assert json.loads(caught.value.read())["__type"] == "MissingAuthenticationTokenException"
+
+
+def test_an_existing_account_joins_by_invitation(server):
+    management = new_account(server)
+    orgs = management.client("organizations")
+    org_id = orgs.create_organization()["Organization"]["Id"]
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)
+    invited, declining = new_account(server), new_account(server)
+    handshake = orgs.invite_account_to_organization(
+        Target={"Type": "ACCOUNT", "Id": invited.account_id}, Notes="welcome")["Handshake"]
+    assert handshake["State"] == "OPEN" and handshake["Action"] == "INVITE"
+    assert {"Type": "ACCOUNT", "Id": invited.account_id} in handshake["Parties"]
+    with pytest.raises(ClientError) as caught:
+        orgs.invite_account_to_organization(Target={"Type": "ACCOUNT",
+                                                    "Id": invited.account_id})
+    assert caught.value.response["Error"]["Code"] == "DuplicateHandshakeException"
+    mine = invited.client("organizations").list_handshakes_for_account()["Handshakes"]
+    assert [h["Id"] for h in mine] == [handshake["Id"]]
+    accepted = invited.client("organizations").accept_handshake(
+        HandshakeId=handshake["Id"])["Handshake"]
+    assert accepted["State"] == "ACCEPTED"
+    account = orgs.describe_account(AccountId=invited.account_id)["Account"]
+    assert account["JoinedMethod"] == "INVITED"
+    assert [p["Id"] for p in orgs.list_policies_for_target(
+        TargetId=invited.account_id, Filter=SCP)["Policies"]] == ["p-FullAWSAccess"]
+    assert invited.client("organizations").describe_organization()["Organization"]["Id"] == (
+        org_id)
+    with pytest.raises(ClientError) as caught:
+        invited.client("organizations").accept_handshake(HandshakeId=handshake["Id"])
+    assert caught.value.response["Error"]["Code"] == "HandshakeAlreadyInStateException"
+
+    second = orgs.invite_account_to_organization(
+        Target={"Type": "ACCOUNT", "Id": declining.account_id})["Handshake"]
+    assert declining.client("organizations").decline_handshake(
+        HandshakeId=second["Id"])["Handshake"]["State"] == "DECLINED"
+    with pytest.raises(ClientError) as caught:
+        orgs.cancel_handshake(HandshakeId=second["Id"])
+    assert caught.value.response["Error"]["Code"] == "InvalidHandshakeTransitionException"
+    invited.client("organizations").leave_organization()
+    assert {a["Id"] for a in orgs.list_accounts()["Accounts"]} == {management.account_id}

@@ -137,6 +137,8 @@ def _build(ctx: CallContext, org: Organization, ids: list[str],
         namespace = str(record.get("eventSource", "")).split(".", 1)[0]
         if namespace not in services:
             continue
+        if when.tzinfo is None:  # SQLite returns stored UTC times without their zone
+            when = when.replace(tzinfo=dt.UTC)
         entry = seen.setdefault(namespace, {"accounts": set(), "when": when,
                                             "region": record.get("awsRegion"),
                                             "path": accounts[account_id]})

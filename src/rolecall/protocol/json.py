@@ -144,7 +144,9 @@ def _out_value(shape: Shape, value: Any) -> Any:
     if kind == "map":
         return {str(k): _out_value(shape.value, v) for k, v in value.items()}
     if kind == "timestamp":
-        return round(value.timestamp(), 3)
+        # SQLite hands timestamps back without their zone; they are stored in UTC.
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return round(aware.timestamp(), 3)
     if kind == "blob":
         return base64.b64encode(value).decode()
     return value

@@ -518,3 +518,17 @@ class OrganizationsAccessReport(Base):
     created_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime]
     report: Mapped[str] = mapped_column(Text)
+
+
+class OrganizationHandshake(Base):
+    """An invitation of an existing account to join an organization."""
+
+    __tablename__ = "organization_handshakes"
+    id: Mapped[str] = mapped_column(String(66), primary_key=True)  # h-...
+    organization_id: Mapped[str] = _organization_fk()
+    action: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[str] = mapped_column(String(12), index=True)
+    notes: Mapped[str | None] = mapped_column(String(1024))
+    requested_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
