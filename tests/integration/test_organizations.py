@@ -383,3 +383,29 @@ def test_an_existing_account_joins_by_invitation(server):
     assert caught.value.response["Error"]["Code"] == "InvalidHandshakeTransitionException"
     invited.client("organizations").leave_organization()
     assert {a["Id"] for a in orgs.list_accounts()["Accounts"]} == {management.account_id}
+
+
+def test_organizations_calls_are_authorized_on_their_resources(org):
+    iam = org.client("iam")
+    iam.create_user(UserName="auditor")
+    prod_arn = (f"arn:aws:organizations::{org.management_id}:account/{org.org_id}/"
+                f"{org.prod_account}")
+    iam.put_user_policy(UserName="auditor", PolicyName="one-account", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "organizations:DescribeAccount", "Resource": prod_arn},
+            {"Effect": "Allow", "Action": "organizations:DetachPolicy", "Resource": [
+                "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"]}]}))
+    keys = iam.create_access_key(UserName="auditor")["AccessKey"]
+    orgs = org.client("organizations", keys)
+    assert orgs.describe_account(AccountId=org.prod_account)["Account"]["Name"] == "prod-app"
+    with pytest.raises(ClientError) as caught:
+        orgs.describe_account(AccountId=org.dev_account)
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    dev_arn = f"arn:aws:organizations::{org.management_id}:ou/{org.org_id}/{org.dev}"
+    assert dev_arn in caught.value.response["Error"]["Message"].replace(
+        f"account/{org.org_id}/{org.dev_account}", f"ou/{org.org_id}/{org.dev}")
+    with pytest.raises(ClientError) as caught:
+        # Allowed on the policy, not on the target OU.
+        orgs.detach_policy(PolicyId="p-FullAWSAccess", TargetId=org.dev)
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert dev_arn in caught.value.response["Error"]["Message"]

@@ -205,8 +205,11 @@ class Authorizer:
                 raise AWSError("AccessDenied", f"User: {ctx.principal.arn} is not authorized "
                                f"to perform: {action} on resource: {target.resource}")
         context = request_context(ctx, params, target, extra_context)
-        owner = (resource_account or account_of_arn(target.resource)
-                 or ctx.principal.account_id)
+        owner = resource_account or account_of_arn(target.resource)
+        if owner is None or owner == "aws":
+            # AWS-managed resources (arn:aws:iam::aws:policy/..., Organizations' awspolicy)
+            # belong to no other account: the caller's own policies decide.
+            owner = ctx.principal.account_id
         caller = subject.principal.role_arn or subject.principal.arn
         policies = self._with_organization_keys(policies, context, action, owner, caller,
                                                 reader)

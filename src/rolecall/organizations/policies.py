@@ -31,7 +31,7 @@ from ..store.tables import (
     OrganizationPolicyAttachment,
     OrganizationPolicyType,
 )
-from . import common, tags
+from . import arns, common, tags
 
 _MANAGED_FILE = (pathlib.Path(__file__).parent.parent / "data"
                  / "organizations_managed_policies.json")
@@ -210,6 +210,15 @@ def _target_or_fail(ctx: CallContext, org: Organization, target_id: str) -> str:
     return kind
 
 
+def _authorize_target(ctx: CallContext, org: Organization, target_id: str) -> None:
+    """Attaching and detaching are authorized on the policy (by the pipeline) and on the
+    target, both resources of the action in the Service Authorization Reference."""
+    target_arn = arns.arn_of(ctx.db, org, target_id)
+    if target_arn is not None:
+        ctx.server.authorizer.authorize(ctx, {}, action=f"organizations:{ctx.operation}",
+                                        resource=target_arn)
+
+
 def _attached(db: Session, org: Organization, target_id: str,
               policy_type: str) -> list[OrganizationPolicy]:
     return list(db.scalars(
@@ -248,6 +257,7 @@ def attach_policy(ctx: CallContext, params: dict[str, Any]) -> None:
     _target_or_fail(ctx, org, target_id)
     if row.policy_type not in common.enabled_types(db, org):
         raise common.error("PolicyTypeNotEnabledException", TYPE_NOT_ENABLED)
+    _authorize_target(ctx, org, target_id)
     attached = _attached(db, org, target_id, row.policy_type)
     if any(p.id == row.id for p in attached):
         raise common.error("DuplicatePolicyAttachmentException", DUPLICATE_ATTACHMENT)
@@ -264,6 +274,7 @@ def detach_policy(ctx: CallContext, params: dict[str, Any]) -> None:
     row = _policy_or_fail(ctx, org, params["PolicyId"])
     target_id = params["TargetId"]
     _target_or_fail(ctx, org, target_id)
+    _authorize_target(ctx, org, target_id)
     attached = _attached(db, org, target_id, row.policy_type)
     if not any(p.id == row.id for p in attached):
         raise common.error("PolicyNotAttachedException", NOT_ATTACHED)
