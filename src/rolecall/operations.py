@@ -1,4 +1,4 @@
-"""The operation registry: every IAM and STS handler, found by (service, operation name).
+"""The operation registry: every IAM, STS and Organizations handler, by (service, name).
 
 A handler is a plain function ``(ctx, params) -> result dict``. It never sees HTTP: the
 pipeline in ``pipeline.py`` parses, authenticates and authorizes before calling it, opens
@@ -117,9 +117,9 @@ def _load_handlers() -> None:
     import importlib
     import pkgutil
 
-    from . import iam, sts
+    from . import iam, organizations, sts
 
-    for package in (iam, sts):
+    for package in (iam, organizations, sts):
         for module in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{package.__name__}.{module.name}")
     _loaded = True

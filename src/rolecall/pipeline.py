@@ -1,7 +1,10 @@
 """The request flow, from raw HTTP parts to response bytes:
 
-parse the query protocol → authenticate (SigV4) → validate against the model →
+parse the service's protocol → authenticate (SigV4) → validate against the model →
 authorize → run the handler in a transaction → serialize → audit.
+
+The service's wire protocol (query for IAM and STS, JSON for Organizations) is one object
+from ``protocol.wire``, chosen once the service is known.
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ from .audit import events
 from .auth import sigv4
 from .auth.principal import Principal
 from .operations import CallContext
-from .protocol import models, query, validate, xml
+from .protocol import models, validate, wire
 from .protocol.errors import AWSError, not_implemented
 from .server import Server
 
 log = logging.getLogger("rolecall")
 
+# Services whose writes change what policies mean (SCPs and RCPs live in Organizations):
+# their writes drop every authorization cache.
+POLICY_SERVICES = frozenset({"iam", "organizations"})
 # STS operations that AWS accepts unsigned: the token in the request is the credential.
 UNSIGNED_OPERATIONS = frozenset({("sts", "AssumeRoleWithWebIdentity"),
                                  ("sts", "AssumeRoleWithSAML")})
@@ -55,6 +61,12 @@ class HttpResponse:
     content_type: str = "text/xml"
 
 
+def _error_response(protocol: wire.QueryProtocol | wire.JsonProtocol, err: AWSError,
+                    request_id: str) -> HttpResponse:
+    err, body = protocol.error(err, request_id)
+    return HttpResponse(err.status, body, request_id, protocol.content_type)
+
+
 def handle(server: Server, request: HttpRequest) -> HttpResponse:
     request_id = ids.request_id()
     server.check_for_changes()
@@ -79,20 +91,22 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             region = signed.region
         elif operation_name in models.sts_operation_names():
             service = "sts"
+        else:
+            # An unsigned JSON-protocol call is refused in its own protocol.
+            target = (_header(request.headers, "x-amz-target") or "").partition(".")[0]
+            service = models.target_prefixes().get(target, service)
         if service not in models.SERVICES:
             # The gateway serves every other service; a request signed for one never
             # reaches here (gateway/routing.py).
             raise AWSError("InvalidClientTokenId", "The security token included in the "
                            "request is invalid.")
+        protocol = wire.for_service(service)
+        operation_name = protocol.operation_name(form, request.headers)
         if not operation_name:
-            raise AWSError("MissingAction", "Missing Action")
+            raise protocol.missing_operation()
         model = models.operation_model(service, operation_name)
         if model is None:
-            raise AWSError(
-                "InvalidAction",
-                f"Could not find operation {operation_name} for version "
-                f"{models.api_version(service)}",
-            )
+            raise protocol.unknown_operation(operation_name)
         if signed is None:
             if (service, operation_name) not in UNSIGNED_OPERATIONS:
                 raise AWSError("MissingAuthenticationToken",
@@ -102,7 +116,7 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         spec = operations.lookup(service, operation_name)
         if spec is None:
             raise not_implemented(operation_name)
-        params = query.parse_params(model.input_shape, form)
+        params = protocol.parse(model.input_shape, form, request.body)
         validate.validate(model.input_shape, params)
         ctx = CallContext(
             server=server,
@@ -117,9 +131,9 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             secure_transport=request.secure,
         )
         ctx.write = spec.write
-        # IAM writes change what policies and credentials mean; STS writes (last-used
-        # times, MFA counters) do not, so they leave every cache in place.
-        iam_change = spec.write and service == "iam"
+        # IAM and Organizations writes change what policies and credentials mean; STS
+        # writes (last-used times, MFA counters) do not, so they leave every cache in place.
+        iam_change = spec.write and service in POLICY_SERVICES
         try:
             if principal is not None and spec.authorize:
                 server.authorizer.authorize(ctx, params)
@@ -132,14 +146,14 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         ctx.finish(None)
         if iam_change:
             server.state_changed()
-        body = xml.success(service, model, result, request_id)
+        body = protocol.success(model, result, request_id)
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, result, None)
-        return HttpResponse(200, body, request_id)
+        return HttpResponse(200, body, request_id, protocol.content_type)
     except AWSError as err:
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, None, err)
-        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+        return _error_response(wire.for_service(service), err, request_id)
     except (IntegrityError, OperationalError) as exc:
         # A concurrent call changed the same entity first (a unique name taken, a
         # serialization failure): nothing was written, and AWS's answer is to retry.
@@ -148,7 +162,7 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         err = AWSError("ConcurrentModification", CONCURRENT_MODIFICATION)
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, None, err)
-        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+        return _error_response(wire.for_service(service), err, request_id)
     except DataError as exc:
         # A value the database refuses to hold (PostgreSQL text cannot contain U+0000):
         # the input's fault, and the transaction wrote nothing.
@@ -157,14 +171,14 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         err = AWSError("ValidationError", UNSTORABLE_VALUE)
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, None, err)
-        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+        return _error_response(wire.for_service(service), err, request_id)
     except Exception:
         log.exception("internal error in %s:%s (request %s)", service, operation_name, request_id)
         err = AWSError("InternalFailure", "The request processing has failed because of an "
                        "unknown error, exception or failure.")
         _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
                params, None, err)
-        return HttpResponse(err.status, xml.error(service, err, request_id), request_id)
+        return _error_response(wire.for_service(service), err, request_id)
 
 
 def _header(headers: dict[str, list[str]], name: str) -> str | None:

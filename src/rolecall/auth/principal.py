@@ -88,7 +88,7 @@ def from_session(claims: SessionClaims) -> Principal:
             user_name=claims.user_name,
             session=claims,
         )
-    if claims.kind == "root-session":
+    if claims.kind in ("root-session", "root-task"):
         return root(account, claims.access_key_id, claims)
     return iam_user(account, claims.user_id or "", claims.user_name or "",
                     claims.user_path or "/", claims.access_key_id, claims)

@@ -29,7 +29,8 @@ class SessionClaims:
     access_key_id: str
     secret_access_key: str
     account_id: str
-    kind: str  # assumed-role | federated-user | user-session | root-session
+    # assumed-role | federated-user | user-session | root-session | root-task (AssumeRoot)
+    kind: str
     issued_at: int
     expires_at: int
     # The role of an assumed-role session, and the session's name.

@@ -5,7 +5,10 @@ uses for it, with the request context AWS would build. The account root user may
 anything in its own account (but may not assume roles); GetCallerIdentity and
 GetSessionToken need no permission. A principal's compiled policies are cached and the
 cache is dropped whenever a call changes IAM state (and at least every second, so
-changes made by other processes are seen promptly).
+changes made by other processes are seen promptly). In an organization, the caller's
+account's SCPs (from its Subject) and the resource's account's RCPs join the decision, and
+the organization keys of the resource (aws:ResourceOrgID, aws:ResourceOrgPaths) and of a
+calling service's source account (aws:SourceOrgID, aws:SourceOrgPaths) its context.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ from ..policy import (
     parse_policy,
 )
 from ..policy.evaluate import IMPLICIT_DENY, RESOURCE
+from ..policy.request import account_of_arn
 from ..protocol.errors import AWSError
 from ..store.db import Database
-from . import resources
+from . import organization, resources
 from .context import request_context
 from .gather import Subject, gather
+from .organization import AccountOrganization
 from .resources import Entity, EntityLookup, Target
 
 # Calls AWS answers for any authenticated principal, whatever its policies say.
@@ -59,6 +64,7 @@ class _Cache:
     def __init__(self) -> None:
         self.subjects: dict[tuple, Subject] = {}
         self.entities: dict[tuple, Entity | None] = {}
+        self.organizations: dict[str, AccountOrganization | None] = {}
         self._expires = 0.0
         self._lock = threading.Lock()
 
@@ -73,6 +79,7 @@ class _Cache:
         with self._lock:
             self.subjects = {}
             self.entities = {}
+            self.organizations = {}
 
 
 class _Reader:
@@ -124,6 +131,14 @@ class Authorizer:
             cache.subjects[key] = found
         return found
 
+    def organization_of(self, account_id: str, reader: _Reader) -> AccountOrganization | None:
+        cache = self._cache.fresh()
+        try:
+            return cache.organizations[account_id]
+        except KeyError:
+            found = cache.organizations[account_id] = organization.load(reader(), account_id)
+            return found
+
     def authorize(
         self,
         ctx: CallContext,
@@ -143,8 +158,9 @@ class Authorizer:
         resource-based policy document to evaluate beside the principal's policies (a role's
         trust policy for AssumeRole, of ``resource_policy_type``: a bucket or key policy is
         RESOURCE); ``extra_context`` adds condition keys the handler established (e.g.
-        sts:ExternalId, sts:RoleSessionName). ``resource_account`` owns a resource whose ARN
-        names no account (an S3 bucket). ``resource_required``: the resource-based policy
+        sts:ExternalId, sts:RoleSessionName); ``resource_account`` owns the resource when its
+        ARN names no account (an S3 bucket) or overrides the account it is decided in
+        (AssumeRoot: the caller's own). ``resource_required``: the resource-based policy
         must itself grant the caller or its account (a KMS key policy), or nothing allows.
         """
         if (ctx.service, ctx.operation) in ALWAYS_ALLOWED and action is None:
@@ -155,25 +171,27 @@ class Authorizer:
         _check_credential_kind(ctx, principal)
         if principal.is_root and action.lower() == "sts:assumerole":
             raise AWSError("AccessDenied", ROOT_ASSUME_ROLE)
-        if principal.is_root and resource_policy is None:
-            events.note_decision(ctx.audit, action, resource, None)
-            return
         reader = _Reader(ctx.server.db)
         try:
+            subject = self.subject(principal, reader)
+            if (principal.is_root and resource_policy is None and subject.policies.scp is None
+                    and subject.policies.session is None
+                    and not self._rcp_applies(action, principal, reader)):
+                events.note_decision(ctx.audit, action, resource, None)
+                return
             lookup = EntityLookup(reader, self._cache.fresh().entities)
             if resource is None:
                 target = resources.target(ctx.service, ctx.operation, params, principal, lookup)
             else:
                 target = resources.by_arn(resource, principal.account_id, lookup)
-            subject = self.subject(principal, reader)
             self._decide(ctx, params, subject, action, target, resource_policy, extra_context,
-                         resource_policy_type, resource_account, resource_required)
+                         reader, resource_policy_type, resource_account, resource_required)
             passed_to = PASS_ROLE.get((ctx.service, ctx.operation))
             if passed_to is not None and "RoleName" in params and not principal.is_root:
                 role = lookup.role(principal.account_id, params["RoleName"])
                 if role is not None:
                     self._decide(ctx, params, subject, "iam:PassRole", Target(role.arn, role),
-                                 None, {"iam:PassedToService": passed_to})
+                                 None, {"iam:PassedToService": passed_to}, reader)
         finally:
             reader.close()
 
@@ -186,6 +204,7 @@ class Authorizer:
         target: Target,
         resource_policy: str | None,
         extra_context: dict[str, Any] | None,
+        reader: _Reader,
         resource_policy_type: PolicyType = PolicyType.TRUST,
         resource_account: str | None = None,
         resource_required: bool = False,
@@ -199,13 +218,16 @@ class Authorizer:
             if policies is None:
                 raise AWSError("AccessDenied", f"User: {ctx.principal.arn} is not authorized "
                                f"to perform: {action} on resource: {target.resource}")
-        request = Request(
-            subject.principal,
-            action,
-            target.resource,
-            resource_account=resource_account,
-            context=request_context(ctx, params, target, extra_context),
-        )
+        context = request_context(ctx, params, target, extra_context)
+        owner = resource_account or account_of_arn(target.resource)
+        if owner is None or owner == "aws":
+            # AWS-managed resources (arn:aws:iam::aws:policy/..., Organizations' awspolicy)
+            # belong to no other account: the caller's own policies decide.
+            owner = ctx.principal.account_id
+        caller = subject.principal.role_arn or subject.principal.arn
+        policies = self._with_organization_keys(policies, context, action, owner, caller,
+                                                reader)
+        request = Request(subject.principal, action, target.resource, owner, context)
         decision = evaluate(request, policies)
         if resource_required and decision.allowed and not _resource_grants(request, policies):
             decision = replace(decision, decision=IMPLICIT_DENY,
@@ -215,6 +237,31 @@ class Authorizer:
             err = access_denied(ctx.principal.arn, action, target.resource, decision)
             err.decision = decision
             raise err
+
+    def _rcp_applies(self, action: str, principal: Principal, reader: _Reader) -> bool:
+        """Whether the root user's own-account call is limited by its account's RCPs."""
+        if not organization.applies_rcp(action, principal.arn):
+            return False
+        found = self.organization_of(principal.account_id, reader)
+        return found is not None and found.rcp is not None
+
+    def _with_organization_keys(self, policies: PolicySet, context: dict[str, Any],
+                                action: str, owner: str, caller_arn: str,
+                                reader: _Reader) -> PolicySet:
+        """Add the resource's (and a source account's) organization keys to ``context``;
+        the policies with the owner's RCPs when they govern this action."""
+        found = self.organization_of(owner, reader)
+        context.update(organization.resource_keys(found, owner))
+        source = context.get("aws:SourceAccount")
+        if isinstance(source, str):
+            origin = self.organization_of(source, reader)
+            if origin is not None:
+                context["aws:SourceOrgID"] = origin.organization_id
+                context["aws:SourceOrgPaths"] = origin.path
+        if (found is not None and found.rcp is not None
+                and organization.applies_rcp(action, caller_arn)):
+            return policies.with_organization(policies.scp, found.rcp)
+        return policies
 
 
 def _resource_grants(request: Request, policies: PolicySet) -> bool:
@@ -237,6 +284,8 @@ def with_resource_policy(policies: PolicySet, text: str,
         session=policies.session,
         resource=PolicyRef("TrustPolicy" if kind is PolicyType.TRUST else "ResourcePolicy",
                            "resource", trust),
+        scp=policies.scp,
+        rcp=policies.rcp,
     )
 
 

@@ -4,7 +4,9 @@ An IAM user: its inline and attached policies and those of each of its groups, l
 its permissions boundary. A role session: the role's inline and attached policies, the
 role's boundary, and the session policies the session was created with. A federated-user
 session: the user's policies intersected with the session policies (none given means no
-permissions, as for GetFederationToken). GetSessionToken sessions act as the user.
+permissions, as for GetFederationToken). GetSessionToken sessions act as the user. In a
+member account of an organization, the service control policies that apply to the account
+limit every principal but service-linked roles, the account root user included.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from ..store.tables import (
     Tag,
     User,
 )
+from . import organization
 
 AWS_MANAGED, USER_MANAGED = "aws-managed", "user-managed"
 
@@ -188,10 +191,30 @@ def _federated_subject(db: Session, principal: Principal) -> Subject:
 
 
 def gather(db: Session, principal: Principal) -> Subject:
-    """The principal's Subject; the account root has no policies and needs none at home."""
+    """The principal's Subject, with its organization's SCPs and keys when it has one."""
+    return with_organization(db, _gather(db, principal))
+
+
+def with_organization(db: Session, subject: Subject) -> Subject:
+    found = organization.load(db, subject.principal.account)
+    if found is None:
+        return subject
+    caller = subject.principal
+    caller.org_id, caller.org_paths = found.organization_id, found.path
+    if found.scp is not None and organization.applies_scp(caller.role_arn or caller.arn):
+        subject.policies = subject.policies.with_organization(found.scp, None)
+    return subject
+
+
+def _gather(db: Session, principal: Principal) -> Subject:
+    """The account root has no policies and needs none at home; an AssumeRoot session is
+    limited by its task policy, a session policy."""
     if principal.is_root:
+        claims = principal.session
+        task = (session_policies(db, (), claims.policy_arns)
+                if claims is not None and claims.kind == "root-task" else None)
         return Subject(RequestPrincipal(principal.arn, principal.account_id, "Account",
-                                        user_id=principal.account_id), PolicySet())
+                                        user_id=principal.account_id), PolicySet(session=task))
     if principal.type == ASSUMED_ROLE:
         return _role_subject(db, principal)
     if principal.type == FEDERATED_USER:

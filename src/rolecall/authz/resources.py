@@ -62,6 +62,20 @@ class EntityLookup:
         self._cache[key] = entity
         return entity
 
+    def organization_resource(self, account: str, params: dict[str, Any]) -> Target:
+        """The Organizations resource a call names (organizations/arns.py), or ``*``."""
+        from ..organizations import arns  # the organizations package imports authz
+
+        key = ("organizations", account, tuple(sorted(
+            (k, v) for k, v in params.items() if k.endswith("Id") and isinstance(v, str))))
+
+        def load(db: Session) -> Entity | None:
+            found = arns.resource(db, account, params)
+            return None if found is None else Entity(found[0], found[1])
+
+        entity = self._cached(key, load)
+        return Target("*") if entity is None else Target(entity.arn, entity)
+
     def user(self, account: str, name: str) -> Entity | None:
         def load(db: Session) -> Entity | None:
             row = db.scalar(
@@ -239,6 +253,8 @@ def target(
     lookup: EntityLookup,
 ) -> Target:
     """The resource ``service:operation`` with these parameters is authorized on."""
+    if service == "organizations":
+        return lookup.organization_resource(principal.account_id, params)
     kinds = actions.facts(service, operation).resource_types
     if not kinds:
         listed = _PATH_LISTINGS.get(operation) if service == "iam" else None

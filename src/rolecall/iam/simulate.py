@@ -15,7 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..authz.gather import boundary_policies, entity_policies, tags_of
+from ..authz.gather import (
+    Subject,
+    boundary_policies,
+    entity_policies,
+    tags_of,
+    with_organization,
+)
 from ..operations import CallContext, operation
 from ..policy import (
     Decision,
@@ -32,7 +38,7 @@ from ..policy import (
     evaluate,
     parse_policy,
 )
-from ..policy.evaluate import BOUNDARY, RESOURCE
+from ..policy.evaluate import BOUNDARY, ORGANIZATION_LAYERS, RESOURCE, SCP
 from ..policy.request import Context
 from ..protocol.errors import invalid_input, no_such_entity
 from ..store.tables import Group, GroupMember, Role, User
@@ -254,12 +260,15 @@ def _details(decision: Decision, policies: PolicySet, same_account: bool,
 
 
 def _result(decision: Decision, policies: PolicySet, same_account: bool,
-            texts: dict[tuple[str, str], str], missing: list[str]) -> dict[str, Any]:
+            texts: dict[tuple[str, str], str], missing: list[str],
+            in_organization: bool = False) -> dict[str, Any]:
     """One EvaluationResult. Missing context values are listed at the top for the "*"
     resource and, when resources are named, under ResourceSpecificResults instead
     (EvaluationResult, MissingContextValues)."""
     request = decision.request
-    matched = [_statement(m, texts) for m in decision.matched]
+    # SCP statements are reported through OrganizationsDecisionDetail, not as matches.
+    matched = [_statement(m, texts) for m in decision.matched
+               if m.layer not in ORGANIZATION_LAYERS]
     named = request.resource != "*"
     result: dict[str, Any] = {
         "EvalActionName": request.action,
@@ -274,6 +283,11 @@ def _result(decision: Decision, policies: PolicySet, same_account: bool,
     if policies.boundary is not None:
         result["PermissionsBoundaryDecisionDetail"] = {
             "AllowedByPermissionsBoundary": _boundary_allows(decision)
+        }
+    if in_organization:
+        denied = decision.denied_by
+        result["OrganizationsDecisionDetail"] = {
+            "AllowedByOrganizations": denied is None or denied.layer != SCP
         }
     if named:
         specific: dict[str, Any] = {
@@ -302,6 +316,9 @@ class Simulation:
     resources: list[str]
     owner: str
     context: dict[str, str | list[str]]
+    # Whether the simulated principal's account is in an organization (its SCPs then
+    # take part, and each result carries OrganizationsDecisionDetail).
+    in_organization: bool = False
     texts: dict[tuple[str, str], str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -330,7 +347,8 @@ class Simulation:
                 request = Request(self.principal, action, resource, account, self.context)
                 decision = evaluate(request, self.policies)
                 same = account == self.principal.account
-                results.append(_result(decision, self.policies, same, self.texts, missing))
+                results.append(_result(decision, self.policies, same, self.texts, missing,
+                                       self.in_organization))
         return results
 
 
@@ -433,6 +451,9 @@ def simulate_principal_policy(ctx: CallContext, params: dict[str, Any]) -> dict[
     identity = _source_policies(ctx, kind, row) + input_policies(
         params.get("PolicyInputList"), "PolicyInputList", PolicyType.IDENTITY)
     simulation = _simulation(ctx, params, principal, identity, _boundary(ctx, row, params))
+    subject = with_organization(ctx.db, Subject(principal, simulation.policies))
+    simulation.policies = subject.policies
+    simulation.in_organization = principal.org_id is not None
     return paginate(simulation.run(), params, "EvaluationResults")
 
 

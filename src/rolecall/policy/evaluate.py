@@ -9,6 +9,15 @@ the account delegates to identity-based policies. A role trust policy is the exc
 must itself allow, and the caller's boundary still applies. Across accounts both the
 identity side and the resource-based policy must allow. A federated-user session created
 without a session policy has no permissions.
+
+Organizations add two layers before all of that (the "Policy evaluation logic" flowchart):
+service control policies limit the principals of member accounts and resource control
+policies limit the resources of member accounts. Each is a list of levels, root → OU → ... →
+account; a request is allowed by the layer only when at least one policy at every level
+allows it, and any matching Deny in either layer is an explicit deny. Neither layer grants
+anything. Which requests they apply to (not the management account, not service-linked
+roles, RCPs only for the services that support them) is the caller's decision: it leaves
+the layer None where it does not apply.
 """
 
 from __future__ import annotations
@@ -24,7 +33,12 @@ from rolecall.policy.validate import PolicyType
 
 ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
 IDENTITY, BOUNDARY, SESSION, RESOURCE = "identity", "boundary", "session", "resource"
+SCP, RCP = "scp", "rcp"
 LAYERS = (IDENTITY, BOUNDARY, SESSION, RESOURCE)
+ORGANIZATION_LAYERS = (SCP, RCP)
+# One level of an organization layer: the policies attached to one root, OU or account.
+# Their PolicyRef.type names that target (r-..., ou-..., or the account id).
+Levels = tuple[tuple["PolicyRef", ...], ...]
 
 
 @dataclass(frozen=True)
@@ -46,12 +60,16 @@ class PolicySet:
     session was created without any (AWS then applies no session layer).
     ``resource``: the resource-based policy of the target, e.g. a role's trust policy when
     deciding sts:AssumeRole (parse it as PolicyType.TRUST).
+    ``scp``, ``rcp``: the organization layers, level by level, or None where they do not
+    apply.
     """
 
     identity: list[PolicyRef] = field(default_factory=list)
     boundary: list[PolicyRef] | None = None
     session: list[PolicyRef] | None = None
     resource: PolicyRef | None = None
+    scp: Levels | None = None
+    rcp: Levels | None = None
     # Per action: the statements that can apply, layer by layer. A PolicySet is therefore
     # not to be changed once evaluated; build a new one instead.
     _plans: dict[str, list[tuple[str, Statement, MatchedStatement]]] = field(
@@ -68,6 +86,21 @@ class PolicySet:
         if self.resource is not None:
             found.append((RESOURCE, [self.resource]))
         return found
+
+    def organization_layers(self) -> list[tuple[str, Levels]]:
+        found: list[tuple[str, Levels]] = []
+        if self.scp is not None:
+            found.append((SCP, self.scp))
+        if self.rcp is not None:
+            found.append((RCP, self.rcp))
+        return found
+
+    def with_organization(self, scp: Levels | None, rcp: Levels | None) -> PolicySet:
+        """The same IAM layers with these organization layers; the per-action plans of the
+        IAM layers are shared, as they do not depend on the organization layers."""
+        copy = PolicySet(self.identity, self.boundary, self.session, self.resource, scp, rcp)
+        copy._plans = self._plans
+        return copy
 
     def plan(self, action_lower: str) -> list[tuple[str, Statement, MatchedStatement]]:
         """Statements whose Action/NotAction covers the action, with their layer and the
@@ -194,8 +227,12 @@ def _principal_match(
 def _scan(
     request: Request, policies: PolicySet, context: Context, missing: list[str], iam: bool
 ) -> dict[str, _Layer]:
-    """Match every candidate statement; a caller without IAM policies only has a resource layer."""
-    layers = {name: _Layer() for name, _ in policies.layers() if iam or name == RESOURCE}
+    """Match every candidate statement. A caller without IAM policies only has a resource
+    layer; the root user a session layer too when its session has one (AssumeRoot's task
+    policy)."""
+    root = request.principal.type == "Account"
+    layers = {name: _Layer() for name, _ in policies.layers()
+              if iam or name == RESOURCE or (root and name == SESSION)}
     lookup = context.get
     resource = request.resource
     bounded = policies.boundary is not None
@@ -220,8 +257,8 @@ def _resource_account(request: Request) -> str:
     return request.resource_account or account_of_arn(request.resource) or request.principal.account
 
 
-_EXPLICIT_BY = {name: DeniedBy(name, True) for name in LAYERS}
-_IMPLICIT_BY = {name: DeniedBy(name, False) for name in LAYERS}
+_EXPLICIT_BY = {name: DeniedBy(name, True) for name in LAYERS + ORGANIZATION_LAYERS}
+_IMPLICIT_BY = {name: DeniedBy(name, False) for name in LAYERS + ORGANIZATION_LAYERS}
 Outcome = tuple[str, list[MatchedStatement], DeniedBy | None]
 # Same-account grants that no implicit deny elsewhere limits: the caller's own ARN, or "*".
 _UNLIMITED = frozenset({DIRECT, WILDCARD})
@@ -232,10 +269,76 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     missing: list[str] = []
     caller = request.principal
     iam = caller.type != "Account" and caller.type not in NON_IAM_TYPES
-    layers = _scan(request, policies, Context(request), missing, iam)
-    decision, matched, denied = _decide(request, policies, layers)
+    context = Context(request)
+    organization = _scan_organization(request, policies, context, missing)
+    layers = _scan(request, policies, context, missing, iam)
+    if organization is not None:
+        decision, matched, denied = _decide_organization(organization, layers)
+        if decision is None:
+            decision, matched, denied = _decide(request, policies, layers)
+    else:
+        decision, matched, denied = _decide(request, policies, layers)
     keys = list(dict.fromkeys(missing)) if missing else missing
     return Decision(decision, matched, keys, denied, request, policies)
+
+
+class _Organization:
+    """Matched Deny statements of the organization layers, and the first layer in which
+    some level had no matching Allow."""
+
+    __slots__ = ("denies", "unallowed")
+
+    def __init__(self) -> None:
+        self.denies: list[MatchedStatement] = []
+        self.unallowed: str | None = None
+
+
+def _scan_organization(
+    request: Request, policies: PolicySet, context: Context, missing: list[str]
+) -> _Organization | None:
+    found = policies.organization_layers()
+    if not found:
+        return None
+    outcome = _Organization()
+    action_lower = request.action.lower()
+    resource, lookup = request.resource, context.get
+    for layer_name, levels in found:
+        for level in levels:
+            allowed = False
+            for ref in level:
+                for statement in ref.policy.candidates(action_lower):
+                    if not statement.applies_to_resource(resource, lookup):
+                        continue
+                    if not _principal_match(statement, request)[0]:
+                        continue
+                    if statement.condition is not None and not statement.condition.evaluate(
+                        context, missing
+                    ):
+                        continue
+                    if statement.allow:
+                        allowed = True
+                    else:
+                        outcome.denies.append(_record(layer_name, ref, statement))
+            if not allowed and outcome.unallowed is None:
+                outcome.unallowed = layer_name
+    return outcome
+
+
+def _decide_organization(
+    organization: _Organization, layers: dict[str, _Layer]
+) -> tuple[str | None, list[MatchedStatement], DeniedBy | None]:
+    """The organization layers' verdict when they refuse; (None, ...) when they let the
+    IAM layers decide. An explicit deny anywhere still names the organization layer first."""
+    if organization.denies:
+        others = [m for layer in layers.values() for m in layer.denies]
+        first = organization.denies[0].layer
+        return EXPLICIT_DENY, organization.denies + others, _EXPLICIT_BY[first]
+    if organization.unallowed is not None:
+        if any(layer.denies for layer in layers.values()):
+            return None, [], None
+        allows = [m for layer in layers.values() for m in layer.allows]
+        return IMPLICIT_DENY, allows, _IMPLICIT_BY[organization.unallowed]
+    return None, [], None
 
 
 def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) -> Outcome:
@@ -303,9 +406,21 @@ def _trace_statement(
 
 
 def trace_policies(request: Request, policies: PolicySet) -> list[PolicyTrace]:
-    """Every statement of every policy with the reason it matched or not."""
+    """Every statement of every policy with the reason it matched or not; the organization
+    layers first, level by level, each policy labelled with the target it is attached to."""
     context = Context(request)
-    return [
+    organization = [
+        PolicyTrace(
+            layer,
+            ref.id,
+            ref.type,
+            tuple(_trace_statement(s, request, context, False) for s in ref.policy.statements),
+        )
+        for layer, levels in policies.organization_layers()
+        for level in levels
+        for ref in level
+    ]
+    return organization + [
         PolicyTrace(
             layer,
             ref.id,

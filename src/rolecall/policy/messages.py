@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from rolecall.policy.evaluate import BOUNDARY, IDENTITY, RESOURCE, SESSION, Decision
+from rolecall.policy.evaluate import BOUNDARY, IDENTITY, RCP, RESOURCE, SCP, SESSION, Decision
 
 _EXPLICIT = {
     IDENTITY: "an identity-based policy",
     BOUNDARY: "a permissions boundary",
     SESSION: "a session policy",
     RESOURCE: "a resource-based policy",
+    SCP: "a service control policy",
+    RCP: "a resource control policy",
 }
 _IMPLICIT = {
     IDENTITY: "identity-based policy",
     BOUNDARY: "permissions boundary",
     SESSION: "session policy",
     RESOURCE: "resource-based policy",
+    SCP: "service control policy",
+    RCP: "resource control policy",
 }
 
 

@@ -41,6 +41,10 @@ class RequestPrincipal:
     tags: dict[str, str] = field(default_factory=dict)
     parent_user_arn: str | None = None
     canonical_user_id: str | None = None
+    # The caller's account's organization (aws:PrincipalOrgID) and its place in it
+    # (aws:PrincipalOrgPaths, ``o-.../r-.../ou-.../``); None outside any organization.
+    org_id: str | None = None
+    org_paths: str | None = None
 
 
 @dataclass
@@ -58,7 +62,8 @@ class Context:
     """The request's condition keys, looked up case-insensitively, each a tuple of values.
 
     Keys AWS derives from the caller (aws:username, aws:userid, aws:PrincipalArn,
-    aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalTag/*, aws:SourceIdentity) are
+    aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalTag/*, aws:SourceIdentity,
+    aws:PrincipalOrgID, aws:PrincipalOrgPaths) are
     answered from the principal unless the request's context sets them. Nothing is built
     until a statement reads a key.
     """
@@ -113,6 +118,8 @@ _PRINCIPAL_KEYS = {
     "aws:userid": lambda p: p.user_id,
     "aws:username": lambda p: p.username if p.type == "User" else None,
     "aws:sourceidentity": lambda p: p.source_identity,
+    "aws:principalorgid": lambda p: p.org_id,
+    "aws:principalorgpaths": lambda p: p.org_paths,
 }
 _TAG_PREFIX = "aws:principaltag/"
 

@@ -42,7 +42,7 @@ _COMMON: dict[str, tuple[int, bool]] = {
 def _status_table() -> dict[str, tuple[int, bool]]:
     table = dict(_COMMON)
     session = botocore.session.get_session()
-    for service in ("iam", "sts"):
+    for service in ("iam", "sts", "organizations"):
         model = session.get_service_model(service)
         for name in model.shape_names:
             shape = model.shape_for(name)
@@ -59,10 +59,14 @@ def _status_table() -> dict[str, tuple[int, bool]]:
 class AWSError(Exception):
     """An error AWS would answer with: ``code`` and ``message`` go on the wire as they are."""
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None,
+                 **fields: str) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        # Members of the error shape beyond the message (Organizations' ``Reason``), which
+        # the JSON protocol serializes beside it.
+        self.fields = fields
         # The policy decision behind an AccessDenied, for encoded authorization messages.
         self.decision: object | None = None
         known = _status_table().get(code, (400, True))

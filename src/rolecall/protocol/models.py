@@ -1,4 +1,4 @@
-"""Access to botocore's IAM and STS service models, the single source of the wire contract."""
+"""botocore's IAM, STS and Organizations service models: the single source of the wire contract."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import functools
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
-SERVICES = ("iam", "sts")
+SERVICES = ("iam", "sts", "organizations")
 
 
 @functools.cache
@@ -29,6 +29,13 @@ def api_version(service: str) -> str:
 
 def xml_namespace(service: str) -> str:
     return service_model(service).metadata["xmlNamespace"]
+
+
+@functools.cache
+def target_prefixes() -> dict[str, str]:
+    """The ``X-Amz-Target`` prefix of each JSON-protocol service, to its name."""
+    return {service_model(s).metadata["targetPrefix"]: s for s in SERVICES
+            if "targetPrefix" in service_model(s).metadata}
 
 
 @functools.cache

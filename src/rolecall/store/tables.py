@@ -437,3 +437,161 @@ class OutboundSigningKey(Base):
     private_key_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     public_jwk: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
+
+
+# AWS Organizations: one organization per management account, its root, OUs, member
+# accounts (each also a row of ``accounts``), policies and what they are attached to.
+
+
+def _organization_fk() -> Mapped[str]:
+    return mapped_column(String(34), ForeignKey("organizations.id", ondelete="CASCADE"),
+                         index=True)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+    id: Mapped[str] = mapped_column(String(34), primary_key=True)  # o-...
+    management_account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    management_email: Mapped[str] = mapped_column(String(64))
+    feature_set: Mapped[str] = mapped_column(String(16))
+    root_id: Mapped[str] = mapped_column(String(34), unique=True)  # r-...
+    created_at: Mapped[dt.datetime]
+    # Centralized root access (ListOrganizationsFeatures).
+    root_credentials_management: Mapped[bool] = mapped_column(Boolean, default=False)
+    root_sessions: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OrganizationPolicyType(Base):
+    """A policy type enabled in the organization's root."""
+
+    __tablename__ = "organization_policy_types"
+    organization_id: Mapped[str] = mapped_column(
+        String(34), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    policy_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class OrganizationalUnit(Base):
+    __tablename__ = "organizational_units"
+    id: Mapped[str] = mapped_column(String(68), primary_key=True)  # ou-...
+    organization_id: Mapped[str] = _organization_fk()
+    parent_id: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime]
+
+
+class OrganizationAccount(Base):
+    """An account's membership: where it sits and how it joined."""
+
+    __tablename__ = "organization_accounts"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[str] = _organization_fk()
+    parent_id: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    email: Mapped[str] = mapped_column(String(64))
+    email_lower: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(24), default="ACTIVE")
+    joined_method: Mapped[str] = mapped_column(String(8))  # INVITED|CREATED
+    joined_at: Mapped[dt.datetime]
+
+
+class OrganizationPolicy(Base):
+    """An organization policy; AWS-managed ones (p-FullAWSAccess...) get a row per
+    organization so that attachments can refer to them alike."""
+
+    __tablename__ = "organization_policies"
+    organization_id: Mapped[str] = mapped_column(
+        String(34), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(130), primary_key=True)  # p-...
+    policy_type: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(String(512), default="")
+    content: Mapped[str] = mapped_column(Text)
+    aws_managed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OrganizationPolicyAttachment(Base):
+    __tablename__ = "organization_policy_attachments"
+    organization_id: Mapped[str] = mapped_column(
+        String(34), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    policy_id: Mapped[str] = mapped_column(String(130), primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+
+
+class CreateAccountRequest(Base):
+    """CreateAccount's status record (DescribeCreateAccountStatus)."""
+
+    __tablename__ = "organization_create_account_requests"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # car-...
+    organization_id: Mapped[str] = _organization_fk()
+    account_name: Mapped[str] = mapped_column(String(50))
+    state: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime | None]
+    account_id: Mapped[str | None] = mapped_column(String(12))
+    failure_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class DelegatedAdministrator(Base):
+    __tablename__ = "organization_delegated_administrators"
+    organization_id: Mapped[str] = mapped_column(
+        String(34), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    service_principal: Mapped[str] = mapped_column(String(128), primary_key=True)
+    registered_at: Mapped[dt.datetime]
+
+
+class TrustedServiceAccess(Base):
+    __tablename__ = "organization_service_access"
+    organization_id: Mapped[str] = mapped_column(
+        String(34), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_principal: Mapped[str] = mapped_column(String(128), primary_key=True)
+    enabled_at: Mapped[dt.datetime]
+
+
+class OrganizationTag(Base):
+    """Tags of an organization's root, OUs, accounts and policies (keys case-sensitive)."""
+
+    __tablename__ = "organization_tags"
+    organization_id: Mapped[str] = mapped_column(
+        String(34), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_id: Mapped[str] = mapped_column(String(130), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+
+
+class OrganizationsAccessReport(Base):
+    """A GenerateOrganizationsAccessReport job and the report it produced (JSON)."""
+
+    __tablename__ = "organizations_access_reports"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the JobId
+    organization_id: Mapped[str] = _organization_fk()
+    entity_path: Mapped[str] = mapped_column(String(427))
+    policy_id: Mapped[str | None] = mapped_column(String(130))
+    created_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime]
+    report: Mapped[str] = mapped_column(Text)
+
+
+class OrganizationHandshake(Base):
+    """An invitation of an existing account to join an organization."""
+
+    __tablename__ = "organization_handshakes"
+    id: Mapped[str] = mapped_column(String(66), primary_key=True)  # h-...
+    organization_id: Mapped[str] = _organization_fk()
+    action: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[str] = mapped_column(String(12), index=True)
+    notes: Mapped[str | None] = mapped_column(String(1024))
+    requested_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
