@@ -237,10 +237,14 @@ class Gateway:
             policy = None
             if holder is not None and upstream is not None:
                 policy = await self.resource_policies.policy(upstream, holder, call.now)
+            context = dict(check.context)
+            if upstream is not None:
+                context.update(await self.facts.tag_context(
+                    upstream, principal.account_id, call.region, resource, call.now))
             try:
                 self.server.authorizer.authorize(
                     ctx, {}, action=check.action, resource=resource,
-                    extra_context=dict(check.context), resource_policy=policy,
+                    extra_context=context, resource_policy=policy,
                     resource_policy_type=PolicyType.RESOURCE,
                     resource_account=holder.account if holder is not None else None,
                     resource_required=policy is not None and holder is not None
@@ -313,7 +317,8 @@ class Gateway:
             call.status = status
             if status < 300:
                 # Before the caller hears of the change, so its next call sees it.
-                self.facts.changed(call.service, call.operation, call.params)
+                self.facts.changed(call.service, call.operation, call.params,
+                                   [c.resource for c in call.checks])
                 self.resource_policies.created(call.service, call.operation, [
                     h for h in (self.holder(c.resource, account) for c in call.checks) if h])
             if status >= 400:
