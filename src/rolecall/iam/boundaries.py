@@ -13,7 +13,7 @@ from ..store.tables import ManagedPolicy
 
 
 def boundary_shape(arn: str) -> dict[str, Any]:
-    return {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
+    return {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
 
 
 def require_boundary_policy(ctx: CallContext, arn: str) -> None:

@@ -94,10 +94,9 @@ def get_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) -> di
         "ClientIDList": _client_ids(provider),
         "ThumbprintList": json.loads(provider.thumbprints),
         "CreateDate": provider.created_at,
+        # Present, empty or not (localstack test_iam_oidc.snapshot.json, recorded from AWS).
+        "Tags": list_tags(ctx.db, TAG_TYPE, provider.arn),
     }
-    tags = list_tags(ctx.db, TAG_TYPE, provider.arn)
-    if tags:
-        result["Tags"] = tags
     return result
 
 

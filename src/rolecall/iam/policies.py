@@ -177,9 +177,7 @@ def policy_shape(ctx: CallContext, info: PolicyInfo, attachments: int, boundarie
     if detail and info.row is not None:
         if info.row.description:
             shape["Description"] = info.row.description
-        tags = list_tags(ctx.db, TAG_TYPE, info.row.id)
-        if tags:
-            shape["Tags"] = tags
+        shape["Tags"] = list_tags(ctx.db, TAG_TYPE, info.row.id)
     return shape
 
 
@@ -230,6 +228,8 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     add_tags(ctx, TAG_TYPE, row.id, tags)
     shape = policy_shape(ctx, _info_from_row(row), 0, 0, detail=True)
     shape.pop("Description", None)  # CreatePolicy does not echo the description
+    if not shape["Tags"]:
+        del shape["Tags"]  # nor an empty tag list, which GetPolicy shows
     return {"Policy": shape}
 
 
