@@ -106,7 +106,7 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         if spec is None:
             raise not_implemented(operation_name)
         params = query.parse_params(model.input_shape, form)
-        validate.validate(model.input_shape, params)
+        validate.validate(model.input_shape, params, show_values=service == "sts")
         ctx = CallContext(
             server=server,
             service=service,
