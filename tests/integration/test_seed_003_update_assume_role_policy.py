@@ -78,7 +78,9 @@ def test_missing_role_is_no_such_entity_404(iam):
 
 
 @pytest.mark.parametrize(("document", "message"), [
-    ("{not json", "Syntax errors in policy."),
+    # Recorded UpdateAssumeRolePolicy answer for a document that is no JSON (LocalStack's
+    # AWS-validated test_iam_roles snapshot, invalid-json-error).
+    ("{not json", "This policy contains invalid Json"),
     (json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
          "Action": "s3:GetObject"}]}),

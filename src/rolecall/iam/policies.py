@@ -41,10 +41,11 @@ AWS_MANAGED = "aws-managed"
 CUSTOMER_MANAGED = "user-managed"
 
 
-def validate_identity_policy(document: str) -> None:
-    """Refuse a document IAM would refuse, with the policy engine's message."""
+def validate_identity_policy(document: str, kind: PolicyType = PolicyType.IDENTITY) -> None:
+    """Refuse a document IAM would refuse, with the policy engine's message; managed
+    policies (``PolicyType.MANAGED``) must also be version 2012-10-17."""
     try:
-        parse_policy(document, PolicyType.IDENTITY)
+        parse_policy(document, kind)
     except MalformedPolicyError as err:
         raise AWSError("MalformedPolicyDocument", err.message) from None
 
@@ -201,7 +202,7 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     check_tags(tags)
     if quotas.policy_size(document) > quotas.MANAGED_POLICY_SIZE:
         raise quotas.exceeded("PolicySize", quotas.MANAGED_POLICY_SIZE)
-    validate_identity_policy(document)
+    validate_identity_policy(document, PolicyType.MANAGED)
     if ctx.db.scalar(select(exists().where(ManagedPolicy.account_id == ctx.account_id,
                                            ManagedPolicy.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists",
@@ -319,7 +320,7 @@ def create_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     document = params["PolicyDocument"]
     if quotas.policy_size(document) > quotas.MANAGED_POLICY_SIZE:
         raise quotas.exceeded("PolicySize", quotas.MANAGED_POLICY_SIZE)
-    validate_identity_policy(document)
+    validate_identity_policy(document, PolicyType.MANAGED)
     if len(_versions(ctx, row)) >= quotas.POLICY_VERSIONS:
         raise AWSError(
             "LimitExceeded",
