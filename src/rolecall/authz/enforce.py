@@ -185,6 +185,7 @@ class Authorizer:
             subject.principal,
             action,
             target.resource,
+            resource_account=_owning_account(target.resource, subject.principal.account),
             context=request_context(ctx, params, target, extra_context),
         )
         decision = evaluate(request, policies)
@@ -192,6 +193,14 @@ class Authorizer:
             err = access_denied(ctx.principal.arn, action, target.resource, decision)
             err.decision = decision
             raise err
+
+
+def _owning_account(resource: str, caller_account: str) -> str | None:
+    """AWS managed policies (``arn:aws:iam::aws:policy/...``) are every account's to read:
+    a call on one is decided as if in the caller's account, by identity policies alone."""
+    if resource.startswith("arn:aws:iam::aws:policy/"):
+        return caller_account
+    return None
 
 
 def with_resource_policy(policies: PolicySet, text: str) -> PolicySet | None:
