@@ -133,3 +133,34 @@ def test_report_not_present_has_no_message(iam):
         iam.get_credential_report()
     assert err.value.response["Error"] == {"Code": "ReportNotPresent", "Type": "Sender"}
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+
+
+def test_policy_tags_are_case_sensitive_and_listed_by_key(iam):
+    # test_iam_policies.snapshot.json: create-with-case-sensitive-tags keeps "a" then "A";
+    # list-case-sensitive-tags lists "A" first; untagging "a" leaves "A".
+    created = iam.create_policy(PolicyName="case-tags", PolicyDocument=LIST_BUCKET,
+                                Tags=[{"Key": "a", "Value": "lowercase"},
+                                      {"Key": "A", "Value": "uppercase"}])["Policy"]
+    assert [t["Key"] for t in created["Tags"]] == ["a", "A"]
+    arn = created["Arn"]
+    assert [t["Key"] for t in iam.list_policy_tags(PolicyArn=arn)["Tags"]] == ["A", "a"]
+    iam.untag_policy(PolicyArn=arn, TagKeys=["a"])
+    assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [{"Key": "A", "Value": "uppercase"}]
+    with pytest.raises(ClientError) as err:
+        iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "k", "Value": "1"},
+                                            {"Key": "k", "Value": "2"}])
+    assert err.value.response["Error"]["Message"] == "Duplicate tag keys found."
+
+
+def test_user_tag_keys_differing_in_case_are_duplicates(iam):
+    iam.create_user(UserName="case-user")
+    with pytest.raises(ClientError) as err:
+        iam.tag_user(UserName="case-user", Tags=[{"Key": "Dup", "Value": "1"},
+                                                  {"Key": "dup", "Value": "2"}])
+    assert err.value.response["Error"]["Message"] == (
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+    with pytest.raises(ClientError) as err:
+        iam.tag_user(UserName="case-user", Tags=[{"Key": "aws:thing", "Value": "v"}])
+    assert err.value.response["Error"] == {
+        "Code": "InvalidInput", "Type": "Sender",
+        "Message": "Tag keys beginning with aws: are reserved for system use."}

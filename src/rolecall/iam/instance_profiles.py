@@ -68,7 +68,7 @@ def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
 def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["InstanceProfileName"]
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     if ctx.db.scalar(select(exists().where(InstanceProfile.account_id == ctx.account_id,
                                            InstanceProfile.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Instance Profile {name} already exists.")

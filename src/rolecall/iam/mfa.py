@@ -67,7 +67,7 @@ def create_virtual_mfa_device(ctx: CallContext, params: dict[str, Any]) -> dict[
     name = params["VirtualMFADeviceName"]
     path = params.get("Path") or "/"
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     serial = serial_arn(ctx.account_id, path, name)
     taken = ctx.db.scalar(
         select(func.count()).select_from(MFADevice).where(

@@ -69,7 +69,7 @@ def create_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) ->
                               quotas.CLIENT_IDS_PER_OIDC_PROVIDER)
     thumbprints = _check_thumbprints(params.get("ThumbprintList") or [])
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     arn = provider_arn(ctx.account_id, key)
     if ctx.db.get(OIDCProvider, arn) is not None:
         raise AWSError("EntityAlreadyExists", f"Provider with url {url} already exists.")

@@ -102,7 +102,7 @@ def new_role(ctx: CallContext, *, name: str, path: str, trust_policy: str,
 @operation("iam", "CreateRole")
 def create_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     document = params["AssumeRolePolicyDocument"]
     validate_trust_policy(ctx, document)
     boundary = params.get("PermissionsBoundary")

@@ -111,7 +111,7 @@ def count(ctx: CallContext) -> int:
 def upload_server_certificate(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["ServerCertificateName"]
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     cert = parse_certificate(params["CertificateBody"], ctx.now)
     _check_private_key(params["PrivateKey"], cert)
     if params.get("CertificateChain"):

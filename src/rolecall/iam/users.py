@@ -67,7 +67,7 @@ def user_shape(ctx: CallContext, user: User, *, detail: bool = False) -> dict[st
 def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["UserName"]
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     if ctx.db.scalar(select(exists().where(User.account_id == ctx.account_id,
                                            User.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"User with name {name} already exists.")
