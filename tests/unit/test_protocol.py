@@ -77,12 +77,12 @@ def test_validation_counts_and_joins_every_problem():
         validate.validate(shape, {"RoleName": "bad name!", "MaxSessionDuration": 60})
     assert err.value.message == (
         "3 validation errors detected: "
-        "Value at 'roleName' failed to satisfy constraint: Member must satisfy "
-        "regular expression pattern: [\\w+=,.@-]+; "
         "Value at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must "
         "not be null; "
         "Value at 'maxSessionDuration' failed to satisfy constraint: Member must have "
-        "value greater than or equal to 3600"
+        "value greater than or equal to 3600; "
+        "Value at 'roleName' failed to satisfy constraint: Member must satisfy "
+        "regular expression pattern: [\\w+=,.@-]+"
     )
     assert err.value.status == 400
 
@@ -218,3 +218,19 @@ def test_error_response_carries_code_message_type_and_request_id():
     assert parsed["Error"] == {"Type": "Sender", "Code": "NoSuchEntity",
                                "Message": "The role with name x cannot be found."}
     assert parsed["ResponseMetadata"]["RequestId"] == "req-9"
+
+
+def test_problems_are_listed_by_member_path():
+    # Recorded CreateOpenIDConnectProvider answer (LocalStack's AWS-validated test_iam_oidc
+    # snapshot): lists of length-only members do not add "Member must not be null".
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "CreateOpenIDConnectProvider"),
+                          {"Url": "https://" + "a" * 260, "ClientIDList": [""],
+                           "ThumbprintList": ["abc"]})
+    assert err.value.message == (
+        "3 validation errors detected: Value at 'clientIDList' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 255, "
+        "Member must have length greater than or equal to 1]; Value at 'thumbprintList' failed "
+        "to satisfy constraint: Member must satisfy constraint: [Member must have length less "
+        "than or equal to 40, Member must have length greater than or equal to 40]; Value at "
+        "'url' failed to satisfy constraint: Member must have length less than or equal to 255")

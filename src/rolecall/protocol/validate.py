@@ -27,12 +27,24 @@ def validate(shape: Shape | None, params: dict[str, Any], *, show_values: bool =
         return
     problems: list[str] = []
     _check_structure(shape, params, "", problems, show_values)
+    # AWS lists problems by member path ('clientIDList', 'thumbprintList', 'url'; 'tags' before
+    # 'tags.51.member.key'), a member's own problems in the order checked (recorded
+    # CreateOpenIDConnectProvider and TagUser answers).
+    problems.sort(key=_path_of)
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
         raise AWSError(
             "ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems)
         )
+
+
+_PATH = re.compile(r" at '([^']*)' failed to satisfy")
+
+
+def _path_of(problem: str) -> str:
+    found = _PATH.findall(problem)
+    return found[-1] if found else problem
 
 
 def _camel(name: str) -> str:
@@ -130,7 +142,10 @@ def _member_constraints(shape: Shape) -> list[str]:
         out.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
     if shape.enum:
         out.append("Member must satisfy enum value set: [" + ", ".join(shape.enum) + "]")
-    out.append("Member must not be null")
+    if meta.get("pattern"):
+        # Recorded: tagKeys (a pattern) ends with "Member must not be null"; clientIDList and
+        # thumbprintList (lengths only) do not.
+        out.append("Member must not be null")
     return out
 
 
