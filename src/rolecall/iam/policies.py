@@ -91,7 +91,11 @@ def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
 
 def require_valid_policy_arn(arn: str) -> None:
     """A typo that breaks the ARN's shape (``arn:aws:iam:123456789012:policy/x``) is
-    InvalidInput, as AWS answers it; a well-formed ARN of no policy is NoSuchEntity."""
+    InvalidInput, as AWS answers it, and a value that is no ARN a ValidationError; a
+    well-formed ARN of no policy is NoSuchEntity."""
+    if not arn.startswith("arn:"):
+        # Something that is no ARN at all is a ValidationError (issue 12's recordings).
+        raise AWSError("ValidationError", f"ARN {arn} is not valid.")
     if not _POLICY_ARN.fullmatch(arn):
         raise invalid_input(f"ARN {arn} is not valid.")
 
