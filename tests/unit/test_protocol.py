@@ -234,3 +234,16 @@ def test_problems_are_listed_by_member_path():
         "to satisfy constraint: Member must satisfy constraint: [Member must have length less "
         "than or equal to 40, Member must have length greater than or equal to 40]; Value at "
         "'url' failed to satisfy constraint: Member must have length less than or equal to 255")
+
+
+def test_a_path_outside_the_pattern_gets_iams_own_words():
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "CreateVirtualMFADevice"),
+                          {"VirtualMFADeviceName": "d", "Path": "no-leading-slash/"})
+    assert err.value.message == validate.PATH_INVALID
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "CreateVirtualMFADevice"),
+                          {"VirtualMFADeviceName": "d", "Path": "/" + "a" * 512 + "/"})
+    assert err.value.message == ("1 validation error detected: Value at 'path' failed to "
+                                 "satisfy constraint: Member must have length less than or "
+                                 "equal to 512")

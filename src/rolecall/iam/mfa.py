@@ -76,8 +76,8 @@ def create_virtual_mfa_device(ctx: CallContext, params: dict[str, Any]) -> dict[
         )
     )
     if taken:
-        raise AWSError("EntityAlreadyExists",
-                       "MFADevice entity at the same path and name already exists.")
+        # Recorded wording (LocalStack's AWS-validated test_iam_mfa snapshot).
+        raise AWSError("EntityAlreadyExists", "MFA device already exists.")
     seed = totp.new_seed()
     ctx.db.add(MFADevice(serial_number=serial, account_id=ctx.account_id, name=name, path=path,
                          seed_encrypted=ctx.server.keys.encrypt(seed.encode()),
