@@ -120,11 +120,16 @@ def test_get_policy_shows_empty_tags_create_policy_does_not(iam):
 
 
 def test_permissions_boundary_type(iam):
-    # AWS API reference, AttachedPermissionsBoundary: the only type is PermissionsBoundaryPolicy
+    # test_iam_roles.snapshot.json: test_role_permissions_boundary_lifecycle records "Policy"
+    # (the API reference lists "PermissionsBoundaryPolicy"; the recording is followed), and
+    # CreateRole shows the boundary.
     arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-    iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=TRUST, PermissionsBoundary=arn)
+    created = iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=TRUST,
+                              PermissionsBoundary=arn)["Role"]
+    assert created["PermissionsBoundary"] == {
+        "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
     assert iam.get_role(RoleName="bounded")["Role"]["PermissionsBoundary"] == {
-        "PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
+        "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
 
 
 def test_report_not_present_has_no_message(iam):

@@ -43,7 +43,7 @@ def test_create_role_returns_aws_shape_and_get_role_round_trips(iam, account):
     assert role["RoleName"] == "App" and role["Path"] == "/svc/"
     assert role["Description"] == "app role"
     assert role["MaxSessionDuration"] == 7200
-    assert role["PermissionsBoundary"] == {"PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+    assert role["PermissionsBoundary"] == {"PermissionsBoundaryType": "Policy",
                                            "PermissionsBoundaryArn": BOUNDARY}
     assert role["Tags"] == [{"Key": "team", "Value": "core"}]
     assert role["RoleLastUsed"] == {}

@@ -164,7 +164,7 @@ def test_permissions_boundary_is_viewed_and_changed(aws, role, account, tmp_path
     ok(aws("iam", "put-role-permissions-boundary", "--role-name", role,
            "--permissions-boundary", "arn:aws:iam::aws:policy/PowerUserAccess"))
     boundary = ok(aws("iam", "get-role", "--role-name", role))["Role"]["PermissionsBoundary"]
-    assert boundary == {"PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+    assert boundary == {"PermissionsBoundaryType": "Policy",
                         "PermissionsBoundaryArn": "arn:aws:iam::aws:policy/PowerUserAccess"}
     ok(aws("iam", "put-role-permissions-boundary", "--role-name", role,
            "--permissions-boundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"))
@@ -181,7 +181,7 @@ def test_customer_managed_policy_as_boundary_is_set_counted_and_removed(aws, rol
     assert ok(aws("iam", "put-role-permissions-boundary", "--role-name", role,
                   "--permissions-boundary", arn)) is None
     assert ok(aws("iam", "get-role", "--role-name", role))["Role"]["PermissionsBoundary"] == {
-        "PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
+        "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
     policy = ok(aws("iam", "get-policy", "--policy-arn", arn))["Policy"]
     assert policy["PermissionsBoundaryUsageCount"] == 1 and policy["AttachmentCount"] == 0
     entities = ok(aws("iam", "list-entities-for-policy", "--policy-arn", arn,

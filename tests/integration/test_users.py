@@ -127,7 +127,7 @@ def test_get_user_shows_boundary_and_tags_but_list_users_does_not(iam):
     iam.create_user(UserName="b", PermissionsBoundary=boundary,
                     Tags=[{"Key": "k", "Value": "v"}])
     user = iam.get_user(UserName="b")["User"]
-    assert user["PermissionsBoundary"] == {"PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+    assert user["PermissionsBoundary"] == {"PermissionsBoundaryType": "Policy",
                                            "PermissionsBoundaryArn": boundary}
     assert user["Tags"] == [{"Key": "k", "Value": "v"}]
     listed = iam.list_users()["Users"][0]

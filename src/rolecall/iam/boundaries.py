@@ -13,7 +13,10 @@ from ..store.tables import ManagedPolicy
 
 
 def boundary_shape(arn: str) -> dict[str, Any]:
-    return {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
+    # AWS answers "Policy" although the API reference lists "PermissionsBoundaryPolicy" as the
+    # only type: recorded CreateRole/GetRole answers (LocalStack's AWS-validated
+    # test_iam_roles snapshot, test_role_permissions_boundary_lifecycle) are followed.
+    return {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
 
 
 def require_boundary_policy(ctx: CallContext, arn: str) -> None:
