@@ -169,3 +169,35 @@ def test_user_tag_keys_differing_in_case_are_duplicates(iam):
     assert err.value.response["Error"] == {
         "Code": "InvalidInput", "Type": "Sender",
         "Message": "Tag keys beginning with aws: are reserved for system use."}
+
+
+def test_remove_unknown_user_from_unknown_group_names_the_user(iam):
+    # test_iam_groups.snapshot.json: remove-from-unknown-group
+    with pytest.raises(ClientError) as err:
+        iam.remove_user_from_group(GroupName="unknown-group", UserName="any-user")
+    assert err.value.response["Error"]["Message"] == (
+        "The user with name any-user cannot be found.")
+
+
+def test_get_access_key_last_used_of_an_unused_key(iam):
+    # test_iam_users.snapshot.json: get-access-key-last-used-unused
+    iam.create_user(UserName="unused-key")
+    key = iam.create_access_key(UserName="unused-key")["AccessKey"]["AccessKeyId"]
+    out = iam.get_access_key_last_used(AccessKeyId=key)
+    assert shape(out) == recorded({"AccessKeyLastUsed": {"Region": "N/A", "ServiceName": "N/A"},
+                                   "UserName": "u"})
+
+
+def test_get_federation_token_reports_packed_policy_size(account, iam):
+    # STS API reference, GetFederationToken sample response: PackedPolicySize is present.
+    iam.create_user(UserName="federator")
+    iam.put_user_policy(UserName="federator", PolicyName="fed", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="federator")["AccessKey"]
+    sts = account.client("sts", access_key_id=key["AccessKeyId"],
+                         secret_access_key=key["SecretAccessKey"])
+    out = sts.get_federation_token(Name="bob")
+    assert isinstance(out["PackedPolicySize"], int)
+    assert set(out) - {"ResponseMetadata"} == {"Credentials", "FederatedUser",
+                                                "PackedPolicySize"}

@@ -84,7 +84,8 @@ def _check_structure(shape: Shape, params: dict, prefix: str, problems: list[str
         _check_value(member, value, path, problems, show)
 
 
-def _check_value(shape: Shape, value: Any, path: str, problems: list[str], show: bool) -> None:
+def _check_value(shape: Shape, value: Any, path: str, problems: list[str],
+                 show: bool = False) -> None:
     kind = shape.type_name
     meta = shape.metadata
     fail = f"{_value_at(value, path, shape, show)} failed to satisfy constraint: Member must "
