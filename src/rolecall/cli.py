@@ -242,7 +242,8 @@ def explain(db_url: str | None, principal_arn: str, action: str, resource: str,
 @main.command("validate-policy")
 @click.argument("document", type=click.File("r"))
 @click.option("--type", "kind", default="identity", show_default=True,
-              type=click.Choice(["identity", "resource", "trust", "boundary", "session"]))
+              type=click.Choice(["identity", "managed", "resource", "trust", "boundary",
+                                 "session"]))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def validate_policy(document, kind: str, as_json: bool) -> None:
     """Check a policy DOCUMENT (a file, or - for stdin) as IAM would, then list findings:

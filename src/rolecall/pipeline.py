@@ -117,7 +117,7 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
         if spec is None:
             raise not_implemented(operation_name)
         params = protocol.parse(model.input_shape, form, request.body)
-        validate.validate(model.input_shape, params)
+        validate.validate(model.input_shape, params, show_values=service == "sts")
         ctx = CallContext(
             server=server,
             service=service,

@@ -14,6 +14,7 @@ from .policy import MalformedPolicyError, PolicyType, parse_policy, validate_pol
 
 POLICY_TYPES = {
     "identity": PolicyType.IDENTITY,
+    "managed": PolicyType.MANAGED,
     "resource": PolicyType.RESOURCE,
     "trust": PolicyType.TRUST,
     "boundary": PolicyType.BOUNDARY,

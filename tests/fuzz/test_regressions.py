@@ -6,9 +6,11 @@ from .harness import VERSIONS, Signer, assert_answered, signed_request
 
 
 def test_a_control_character_echoed_in_an_error_keeps_the_answer_readable(rolecall):
-    response = rolecall.call("iam", {"Action": "GetUser", "Version": VERSIONS["iam"],
-                                     "UserName": "a\x1bb\x00c"})
-    parsed = assert_answered("iam", "GetUser", response)
+    # STS quotes the offending value in validation messages (IAM does not).
+    response = rolecall.call("sts", {"Action": "AssumeRole", "Version": VERSIONS["sts"],
+                                     "RoleArn": "arn:aws:iam::123456789012:role/r",
+                                     "RoleSessionName": "a\x1bb\x00c"})
+    parsed = assert_answered("sts", "AssumeRole", response)
     assert parsed["Error"]["Code"] == "ValidationError"
     assert "a\ufffdb\ufffdc" in parsed["Error"]["Message"]
 

@@ -53,7 +53,7 @@ def test_report_has_aws_columns_in_order_and_the_root_row_first(iam, account):
     root = rows["<root_account>"]
     assert root["arn"] == f"arn:aws:iam::{account.account_id}:root"
     assert root["password_enabled"] == "not_supported"
-    assert root["access_key_1_active"] == "TRUE"  # the account's root access key
+    assert root["access_key_1_active"] == "true"  # the account's root access key
     assert next(iter(rows)) == "<root_account>"
 
 
@@ -71,18 +71,18 @@ def test_user_rows_reflect_passwords_keys_and_certificates(iam, account):
     plain, busy = rows["plain"], rows["busy"]
     assert plain["arn"] == f"arn:aws:iam::{account.account_id}:user/plain"
     assert (plain["password_enabled"], plain["password_last_used"],
-            plain["password_last_changed"]) == ("FALSE", "N/A", "N/A")
-    assert (plain["access_key_1_active"], plain["access_key_1_last_rotated"]) == ("FALSE", "N/A")
-    assert (plain["cert_1_active"], plain["cert_1_last_rotated"]) == ("FALSE", "N/A")
-    assert busy["password_enabled"] == "TRUE"
+            plain["password_last_changed"]) == ("false", "N/A", "N/A")
+    assert (plain["access_key_1_active"], plain["access_key_1_last_rotated"]) == ("false", "N/A")
+    assert (plain["cert_1_active"], plain["cert_1_last_rotated"]) == ("false", "N/A")
+    assert busy["password_enabled"] == "true"
     assert busy["password_last_used"] == "no_information"
     dt.datetime.fromisoformat(busy["password_last_changed"])
     assert busy["password_next_rotation"] == "N/A"
-    assert busy["mfa_active"] == "FALSE"
-    assert (busy["access_key_1_active"], busy["access_key_2_active"]) == ("FALSE", "TRUE")
+    assert busy["mfa_active"] == "false"
+    assert (busy["access_key_1_active"], busy["access_key_2_active"]) == ("false", "true")
     assert busy["access_key_1_last_used_date"] == "N/A"
     assert busy["access_key_1_last_rotated"].endswith("+00:00")
-    assert (busy["cert_1_active"], busy["cert_2_active"]) == ("TRUE", "FALSE")
+    assert (busy["cert_1_active"], busy["cert_2_active"]) == ("true", "false")
 
 
 def test_report_is_a_snapshot_until_regenerated(iam):

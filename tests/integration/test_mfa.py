@@ -28,7 +28,8 @@ def test_duplicate_virtual_mfa_device_is_refused(iam):
     with pytest.raises(ClientError) as err:
         iam.create_virtual_mfa_device(VirtualMFADeviceName="dev")
     assert error_of(err) == (
-        "EntityAlreadyExists", "MFADevice entity at the same path and name already exists.", 409)
+        # Recorded wording (LocalStack's AWS-validated test_iam_mfa snapshot).
+        "EntityAlreadyExists", "MFA device already exists.", 409)
 
 
 def test_enable_needs_two_consecutive_codes(iam):

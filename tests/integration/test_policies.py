@@ -170,7 +170,8 @@ def test_list_policies_scopes_and_only_attached(iam):
 def test_policy_tags(iam):
     arn = iam.create_policy(PolicyName="p", PolicyDocument=DOC)["Policy"]["Arn"]
     iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
-    iam.untag_policy(PolicyArn=arn, TagKeys=["A"])
+    # Only users and roles compare tag keys ignoring case (recorded ListPolicyTags answers).
+    iam.untag_policy(PolicyArn=arn, TagKeys=["A", "a"])
     assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [{"Key": "b", "Value": "2"}]
 
 
@@ -241,3 +242,22 @@ def test_policy_arn_that_is_not_an_arn_is_invalid_input(iam):
     with pytest.raises(ClientError) as err:
         iam.attach_user_policy(UserName="u", PolicyArn="not-an-arn-but-long-enough")
     assert _error(err) == ("InvalidInput", "ARN not-an-arn-but-long-enough is not valid.", 400)
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    # Recorded CreatePolicy answers (tests/policy/recorded_documents.py, cases 1, 21 and 64).
+    ({"Statement": {"Effect": "Allow", "Action": "s3:ListBucket",
+                    "Resource": "arn:aws:s3:::example_bucket"}},
+     "Policy document must be version 2012-10-17 or greater."),
+    ({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "NotAction": "s3s:ListBucket",
+                                             "Resource": "a:bsdfdsafsad"}},
+     'Partition "bsdfdsafsad" is not valid for resource "arn:bsdfdsafsad:*:*:*:*".'),
+    ({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::example_bucket",
+        "Condition": {"DateGreaterThan": {"a": "sdfdsf"}}}},
+     "The policy failed legacy parsing"),
+])
+def test_create_policy_refuses_in_iams_words(iam, document, message):
+    with pytest.raises(ClientError) as err:
+        iam.create_policy(PolicyName="refused", PolicyDocument=json.dumps(document))
+    assert _error(err) == ("MalformedPolicyDocument", message, 400)

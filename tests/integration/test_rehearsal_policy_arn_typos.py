@@ -38,3 +38,12 @@ def test_misspelled_managed_policy_name_is_no_such_entity(aws):
     assert result.stderr.strip() == (
         "An error occurred (NoSuchEntity) when calling the AttachRolePolicy operation: "
         f"Policy {arn} does not exist or is not attachable.")
+
+
+def test_a_policy_arn_that_is_no_arn_is_a_validation_error(aws):
+    aws("iam", "create-user", "--user-name", "Carol")
+    result = aws("iam", "attach-user-policy", "--user-name", "Carol",
+                 "--policy-arn", "ReadOnlyAccess-not-an-arn")
+    assert result.stderr.strip() == (
+        "An error occurred (ValidationError) when calling the AttachUserPolicy operation: "
+        "ARN ReadOnlyAccess-not-an-arn is not valid.")

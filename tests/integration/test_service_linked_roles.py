@@ -27,9 +27,10 @@ def test_create_names_the_role_after_the_service_and_trusts_it(iam, account):
     assert role["Path"] == "/aws-service-role/elasticbeanstalk.amazonaws.com/"
     assert role["Arn"] == (f"arn:aws:iam::{account.account_id}:role/aws-service-role/"
                            "elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk")
+    # AWS writes Action and Service as plain strings (issue 12, recorded responses).
     statement = role["AssumeRolePolicyDocument"]["Statement"][0]
-    assert statement["Principal"] == {"Service": ["elasticbeanstalk.amazonaws.com"]}
-    assert statement["Action"] == ["sts:AssumeRole"]
+    assert statement["Principal"] == {"Service": "elasticbeanstalk.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole"
     assert iam.get_role(RoleName=role["RoleName"])["Role"]["Description"] == "EB"
 
 
@@ -138,3 +139,44 @@ def test_deletion_task_of_another_account_is_not_visible(iam, server):
     with pytest.raises(ClientError) as err:
         other.get_service_linked_role_deletion_status(DeletionTaskId=task)
     assert error_of(err)[0] == "NoSuchEntity"
+
+
+@pytest.mark.parametrize(("service", "name", "policy"), [
+    ("batch.amazonaws.com", "AWSServiceRoleForBatch", "BatchServiceRolePolicy"),
+    ("replication.ecr.amazonaws.com", "AWSServiceRoleForECRReplication",
+     "ECRReplicationServiceRolePolicy"),
+    ("ram.amazonaws.com", "AWSServiceRoleForResourceAccessManager",
+     "AWSResourceAccessManagerServiceRolePolicy"),
+    ("ses.amazonaws.com", "AWSServiceRoleForAmazonSES", "AmazonSESServiceRolePolicy"),
+    ("wafv2.amazonaws.com", "AWSServiceRoleForWAFV2Logging", "WAFV2LoggingServiceRolePolicy"),
+    ("mq.amazonaws.com", "AWSServiceRoleForAmazonMQ", "AmazonMQServiceRolePolicy"),
+    ("fis.amazonaws.com", "AWSServiceRoleForFIS", "AmazonFISServiceRolePolicy"),
+    ("grafana.amazonaws.com", "AWSServiceRoleForAmazonGrafana",
+     "AmazonGrafanaServiceLinkedRolePolicy"),
+])
+def test_catalogue_services_get_their_role_and_policy(iam, service, name, policy):
+    role = iam.create_service_linked_role(AWSServiceName=service)["Role"]
+    assert role["RoleName"] == name
+    assert role["Path"] == f"/aws-service-role/{service}/"
+    assert "MaxSessionDuration" not in role
+    attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+    assert attached == [{"PolicyName": policy,
+                         "PolicyArn": f"arn:aws:iam::aws:policy/aws-service-role/{policy}"}]
+    task = iam.delete_service_linked_role(RoleName=name)["DeletionTaskId"]
+    assert iam.get_service_linked_role_deletion_status(DeletionTaskId=task)["Status"] == (
+        "SUCCEEDED")
+    with pytest.raises(ClientError):
+        iam.get_role(RoleName=name)
+
+
+def test_description_defaults_to_the_services_own(iam):
+    iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    role = iam.get_role(RoleName="AWSServiceRoleForECS")["Role"]
+    assert role["Description"] == "Role to enable Amazon ECS to manage your cluster."
+
+
+def test_custom_suffix_is_refused_where_the_service_takes_none(iam):
+    with pytest.raises(ClientError) as err:
+        iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com", CustomSuffix="x")
+    assert error_of(err) == ("InvalidInput",
+                             "Custom suffix is not allowed for ecs.amazonaws.com", 400)

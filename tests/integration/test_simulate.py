@@ -287,3 +287,20 @@ def test_role_inline_policy_is_named_after_role_and_policy(account, iam):
     assert caught.value.response["Error"] == {
         "Type": "Sender", "Code": "InvalidInput",
         "Message": "Invalid caller - Caller must be an IAM user in this context."}
+
+
+def test_two_permissions_boundaries_are_refused(iam):
+    # The API takes one permissions boundary (SimulateCustomPolicy / SimulatePrincipalPolicy
+    # reference: "You can input only one permissions boundary").
+    allow = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+    with pytest.raises(ClientError) as err:
+        iam.simulate_custom_policy(PolicyInputList=[allow], ActionNames=["s3:GetObject"],
+                                   PermissionsBoundaryPolicyInputList=[allow, allow])
+    assert err.value.response["Error"]["Code"] == "ValidationError"
+    iam.create_user(UserName="two-boundaries")
+    arn = iam.get_user(UserName="two-boundaries")["User"]["Arn"]
+    with pytest.raises(ClientError) as err:
+        iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=["s3:GetObject"],
+                                      PermissionsBoundaryPolicyInputList=[allow, allow])
+    assert err.value.response["Error"]["Code"] == "ValidationError"

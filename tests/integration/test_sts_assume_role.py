@@ -401,3 +401,10 @@ def test_malformed_role_arn_is_request_arn_is_invalid(account, bob, arn):
     with pytest.raises(ClientError) as err:
         client_for(account, "sts", bob).assume_role(RoleArn=arn, RoleSessionName="sess")
     assert error_of(err) == ("ValidationError", "Request ARN is invalid", 400)
+
+
+def test_a_role_arn_that_is_no_arn_is_named(account, bob):
+    with pytest.raises(ClientError) as err:
+        client_for(account, "sts", bob).assume_role(RoleArn="not-an-arn-of-any-role",
+                                                    RoleSessionName="sess")
+    assert error_of(err) == ("ValidationError", "not-an-arn-of-any-role is invalid", 400)

@@ -70,26 +70,51 @@ def test_a_non_number_for_an_integer_member_is_a_validation_error():
 
 
 def test_validation_counts_and_joins_every_problem():
+    # IAM names the member but never the value (recorded TagUser answers: "Value at
+    # 'tags.1.member.value' failed to satisfy constraint: Member must not be null").
     shape = _input("iam", "CreateRole")
     with pytest.raises(AWSError) as err:
         validate.validate(shape, {"RoleName": "bad name!", "MaxSessionDuration": 60})
     assert err.value.message == (
         "3 validation errors detected: "
-        "Value 'bad name!' at 'roleName' failed to satisfy constraint: Member must satisfy "
-        "regular expression pattern: [\\w+=,.@-]+; "
-        "Value null at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must "
+        "Value at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must "
         "not be null; "
-        "Value '60' at 'maxSessionDuration' failed to satisfy constraint: Member must have "
-        "value greater than or equal to 3600"
+        "Value at 'maxSessionDuration' failed to satisfy constraint: Member must have "
+        "value greater than or equal to 3600; "
+        "Value at 'roleName' failed to satisfy constraint: Member must satisfy "
+        "regular expression pattern: [\\w+=,.@-]+"
     )
     assert err.value.status == 400
+
+
+def test_sts_quotes_the_offending_value():
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("sts", "AssumeRole"),
+                          {"RoleArn": "arn:aws:iam::123456789012:role/r",
+                           "RoleSessionName": "bad name"}, show_values=True)
+    assert err.value.message == (
+        "1 validation error detected: Value 'bad name' at 'roleSessionName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
+
+
+def test_a_list_of_scalars_is_one_problem_on_the_list():
+    # Recorded UntagUser answers: however many keys break the member constraints, the
+    # list is reported once with every constraint of its members.
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "UntagUser"),
+                          {"UserName": "u", "TagKeys": ["bad#", "k", "bad*"]})
+    assert err.value.message == (
+        "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 128, "
+        "Member must have length greater than or equal to 1, Member must satisfy regular "
+        "expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, Member must not be null]")
 
 
 def test_validation_of_lengths_enums_and_nested_members():
     with pytest.raises(AWSError) as err:
         validate.validate(_input("iam", "UpdateAccessKey"),
                           {"AccessKeyId": "AKIA" * 5, "Status": "Paused"})
-    assert ("Value 'Paused' at 'status' failed to satisfy constraint: Member must satisfy "
+    assert ("Value at 'status' failed to satisfy constraint: Member must satisfy "
             "enum value set: [Active, Inactive, Expired]") in err.value.message
     with pytest.raises(AWSError) as err:
         validate.validate(_input("iam", "TagRole"),
@@ -195,3 +220,32 @@ def test_error_response_carries_code_message_type_and_request_id():
     assert parsed["Error"] == {"Type": "Sender", "Code": "NoSuchEntity",
                                "Message": "The role with name x cannot be found."}
     assert parsed["ResponseMetadata"]["RequestId"] == "req-9"
+
+
+def test_problems_are_listed_by_member_path():
+    # Recorded CreateOpenIDConnectProvider answer (LocalStack's AWS-validated test_iam_oidc
+    # snapshot): lists of length-only members do not add "Member must not be null".
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "CreateOpenIDConnectProvider"),
+                          {"Url": "https://" + "a" * 260, "ClientIDList": [""],
+                           "ThumbprintList": ["abc"]})
+    assert err.value.message == (
+        "3 validation errors detected: Value at 'clientIDList' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 255, "
+        "Member must have length greater than or equal to 1]; Value at 'thumbprintList' failed "
+        "to satisfy constraint: Member must satisfy constraint: [Member must have length less "
+        "than or equal to 40, Member must have length greater than or equal to 40]; Value at "
+        "'url' failed to satisfy constraint: Member must have length less than or equal to 255")
+
+
+def test_a_path_outside_the_pattern_gets_iams_own_words():
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "CreateVirtualMFADevice"),
+                          {"VirtualMFADeviceName": "d", "Path": "no-leading-slash/"})
+    assert err.value.message == validate.PATH_INVALID
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "CreateVirtualMFADevice"),
+                          {"VirtualMFADeviceName": "d", "Path": "/" + "a" * 512 + "/"})
+    assert err.value.message == ("1 validation error detected: Value at 'path' failed to "
+                                 "satisfy constraint: Member must have length less than or "
+                                 "equal to 512")

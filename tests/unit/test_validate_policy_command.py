@@ -37,3 +37,20 @@ def test_trust_policy_type_is_checked_as_a_trust_policy():
     result = CliRunner().invoke(main, ["validate-policy", "-", "--type", "trust"], input=trust)
     assert result.exit_code == 0
     assert "Valid" in result.output
+
+
+def test_the_first_error_is_the_one_createpolicy_gives():
+    # Recorded CreatePolicy answers (tests/policy/recorded_documents.py): a missing Version is
+    # reported before the duplicate statement ids of the same document (case 60).
+    document = json.dumps({"Statement": [
+        {"Sid": "sdf", "Effect": "Allow", "Action": "s3:ListBucket",
+         "Resource": "arn:aws:s3:::example_bucket"},
+        {"Sid": "sdf", "Effect": "Allow"}]})
+    result = CliRunner().invoke(main, ["validate-policy", "-", "--type", "managed", "--json"],
+                                input=document)
+    assert result.exit_code == 1
+    assert json.loads(result.output)["error"] == (
+        "Policy document must be version 2012-10-17 or greater.")
+    inline = CliRunner().invoke(main, ["validate-policy", "-", "--json"], input=document)
+    assert json.loads(inline.output)["error"] == (
+        "Statement IDs (SID) in a single policy must be unique.")

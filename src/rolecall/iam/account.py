@@ -74,6 +74,9 @@ def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         "MFADevices": _count(ctx, MFADevice),
         "MFADevicesInUse": _count(ctx, MFADevice, MFADevice.owner_id.is_not(None)),
         "AccountMFAEnabled": min(1, _count(ctx, MFADevice, MFADevice.owner_id == account)),
+        # Always reported (recorded SummaryMap, localstack test_iam_account_summary.snapshot.json);
+        # a rolecall root user signs in with access keys only, so it has no password.
+        "AccountPasswordPresent": 0,
         "AccountAccessKeysPresent": min(1, _count(ctx, AccessKey, AccessKey.user_id.is_(None))),
         "AccountSigningCertificatesPresent": min(
             1, _count(ctx, SigningCertificate, SigningCertificate.user_id.is_(None))),
@@ -110,9 +113,14 @@ def _inline(ctx: CallContext, entity_type: str, entity_id: str) -> list[dict[str
 
 
 def _user_detail(ctx: CallContext, user: User) -> dict[str, Any]:
+    # Recorded answers: Tags present even when empty, an empty UserPolicyList left out
+    # (localstack test_iam_account_authorization_details.snapshot.json, from AWS).
     detail = user_shape(ctx, user, detail=True)
     detail.pop("PasswordLastUsed", None)
-    detail["UserPolicyList"] = _inline(ctx, "user", user.id)
+    detail["Tags"] = detail.get("Tags", [])
+    inline = _inline(ctx, "user", user.id)
+    if inline:
+        detail["UserPolicyList"] = inline
     detail["GroupList"] = [g.name for g in groups_of_user(ctx, user.id)]
     detail["AttachedManagedPolicies"] = _attached(ctx, "user", user.id)
     return detail
@@ -131,6 +139,7 @@ def _role_detail(ctx: CallContext, role: Role) -> dict[str, Any]:
     detail = role_shape(ctx, role, detail=True)
     detail.pop("Description", None)
     detail.pop("MaxSessionDuration", None)
+    detail["Tags"] = detail.get("Tags", [])
     profiles = ctx.db.scalars(
         select(InstanceProfile).where(InstanceProfile.role_id == role.id)
         .order_by(InstanceProfile.name_lower)

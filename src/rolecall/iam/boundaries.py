@@ -13,6 +13,9 @@ from ..store.tables import ManagedPolicy
 
 
 def boundary_shape(arn: str) -> dict[str, Any]:
+    # AWS answers "Policy" although the API reference lists "PermissionsBoundaryPolicy" as the
+    # only type: recorded CreateRole/GetRole answers (LocalStack's AWS-validated
+    # test_iam_roles snapshot, test_role_permissions_boundary_lifecycle) are followed.
     return {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
 
 

@@ -100,12 +100,29 @@ def path_matches(path: str, prefix: str | None) -> bool:
 # --- tags -----------------------------------------------------------------------------
 
 
-def check_tags(tags: list[dict[str, str]]) -> None:
-    keys = [t["Key"].lower() for t in tags]
+# IAM compares tag keys ignoring case on users and roles only: a policy, instance profile
+# or OIDC provider may carry both "A" and "a" (recorded CreatePolicy/ListPolicyTags answers,
+# LocalStack's AWS-validated test_iam_policies snapshot). ``Tag.key_lower`` holds the key as
+# IAM compares it.
+CASE_INSENSITIVE_TAGS = ("user", "role")
+
+
+def fold_key(resource_type: str, key: str) -> str:
+    return key.lower() if resource_type in CASE_INSENSITIVE_TAGS else key
+
+
+def check_tags(tags: list[dict[str, str]], resource_type: str) -> None:
+    """Duplicates (as the resource type compares keys) and the reserved ``aws:`` prefix are
+    InvalidInput in IAM's words; more than 50 tags is refused by the model first."""
+    keys = [fold_key(resource_type, t["Key"]) for t in tags]
     if len(set(keys)) != len(keys):
+        if resource_type == "policy":  # recorded TagPolicy/CreatePolicy wording
+            raise invalid_input("Duplicate tag keys found.")
         raise invalid_input(
             "Duplicate tag keys found. Please note that Tag keys are case insensitive."
         )
+    if any(t["Key"].lower().startswith("aws:") for t in tags):
+        raise invalid_input("Tag keys beginning with aws: are reserved for system use.")
     if len(tags) > quotas.TAGS_PER_RESOURCE:
         raise quotas.exceeded("TagsPerResource", quotas.TAGS_PER_RESOURCE)
 
@@ -126,24 +143,25 @@ def tag_map(db: Session, resource_type: str, resource_id: str) -> dict[str, str]
 def add_tags(ctx: CallContext, resource_type: str, resource_id: str,
              tags: list[dict[str, str]]) -> None:
     """TagX: add or overwrite tags; more than 50 in all is LimitExceeded."""
-    check_tags(tags)
+    check_tags(tags, resource_type)
     existing = {
         t.key_lower: t
         for t in ctx.db.scalars(
             select(Tag).where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
         )
     }
-    new_keys = {t["Key"].lower() for t in tags} - set(existing)
+    new_keys = {fold_key(resource_type, t["Key"]) for t in tags} - set(existing)
     if len(existing) + len(new_keys) > quotas.TAGS_PER_RESOURCE:
         raise quotas.exceeded("TagsPerResource", quotas.TAGS_PER_RESOURCE)
     for tag in tags:
-        row = existing.get(tag["Key"].lower())
+        folded = fold_key(resource_type, tag["Key"])
+        row = existing.get(folded)
         if row is not None:
             row.key, row.value = tag["Key"], tag["Value"]
         else:
             ctx.db.add(Tag(account_id=ctx.account_id, resource_type=resource_type,
                            resource_id=resource_id, key=tag["Key"],
-                           key_lower=tag["Key"].lower(), value=tag["Value"]))
+                           key_lower=folded, value=tag["Value"]))
 
 
 def remove_tags(ctx: CallContext, resource_type: str, resource_id: str, keys: list[str]) -> None:
@@ -152,7 +170,7 @@ def remove_tags(ctx: CallContext, resource_type: str, resource_id: str, keys: li
             delete(Tag).where(
                 Tag.resource_type == resource_type,
                 Tag.resource_id == resource_id,
-                Tag.key_lower.in_([k.lower() for k in keys]),
+                Tag.key_lower.in_([fold_key(resource_type, k) for k in keys]),
             )
         )
 

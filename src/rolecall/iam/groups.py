@@ -117,8 +117,10 @@ def add_user_to_group(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @operation("iam", "RemoveUserFromGroup")
 def remove_user_from_group(ctx: CallContext, params: dict[str, Any]) -> None:
-    group = find_group(ctx, params["GroupName"])
+    # The user is looked up first: with neither there, AWS names the user (LocalStack's
+    # AWS-validated test_iam_groups snapshot, remove-from-unknown-group).
     user = find_user(ctx, params["UserName"])
+    group = find_group(ctx, params["GroupName"])
     member = ctx.db.get(GroupMember, (group.id, user.id))
     if member is not None:  # removing a non-member succeeds, as in IAM
         ctx.db.delete(member)

@@ -45,7 +45,12 @@ def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
     if profile.role_id is not None:
         role = ctx.db.get(Role, profile.role_id)
         if role is not None:
-            roles.append(role_shape(ctx, role, detail=False))
+            # A role inside an instance profile has no MaxSessionDuration (recorded
+            # GetInstanceProfile and GetAccountAuthorizationDetails answers, localstack
+            # test_iam_account_authorization_details.snapshot.json).
+            shape = role_shape(ctx, role, detail=False)
+            shape.pop("MaxSessionDuration")
+            roles.append(shape)
     shape: dict[str, Any] = {
         "Path": profile.path,
         "InstanceProfileName": profile.name,
@@ -55,9 +60,7 @@ def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
         "Roles": roles,
     }
     if with_tags:
-        tags = list_tags(ctx.db, TAG_TYPE, profile.id)
-        if tags:
-            shape["Tags"] = tags
+        shape["Tags"] = list_tags(ctx.db, TAG_TYPE, profile.id)
     return shape
 
 
@@ -65,7 +68,7 @@ def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
 def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["InstanceProfileName"]
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     if ctx.db.scalar(select(exists().where(InstanceProfile.account_id == ctx.account_id,
                                            InstanceProfile.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Instance Profile {name} already exists.")
@@ -82,7 +85,10 @@ def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[st
     ctx.db.add(profile)
     ctx.db.flush()
     add_tags(ctx, TAG_TYPE, profile.id, tags)
-    return {"InstanceProfile": instance_profile_shape(ctx, profile, with_tags=True)}
+    shape = instance_profile_shape(ctx, profile, with_tags=True)
+    if not shape["Tags"]:
+        del shape["Tags"]  # CreateInstanceProfile leaves an empty list out; GetInstanceProfile not
+    return {"InstanceProfile": shape}
 
 
 @operation("iam", "GetInstanceProfile")

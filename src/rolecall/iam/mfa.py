@@ -67,7 +67,7 @@ def create_virtual_mfa_device(ctx: CallContext, params: dict[str, Any]) -> dict[
     name = params["VirtualMFADeviceName"]
     path = params.get("Path") or "/"
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     serial = serial_arn(ctx.account_id, path, name)
     taken = ctx.db.scalar(
         select(func.count()).select_from(MFADevice).where(
@@ -76,8 +76,8 @@ def create_virtual_mfa_device(ctx: CallContext, params: dict[str, Any]) -> dict[
         )
     )
     if taken:
-        raise AWSError("EntityAlreadyExists",
-                       "MFADevice entity at the same path and name already exists.")
+        # Recorded wording (LocalStack's AWS-validated test_iam_mfa snapshot).
+        raise AWSError("EntityAlreadyExists", "MFA device already exists.")
     seed = totp.new_seed()
     ctx.db.add(MFADevice(serial_number=serial, account_id=ctx.account_id, name=name, path=path,
                          seed_encrypted=ctx.server.keys.encrypt(seed.encode()),

@@ -85,7 +85,7 @@ def create_saml_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     _refuse_encryption(params, "CreateSAMLProvider")
     name = params["Name"]
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     metadata = _metadata(params["SAMLMetadataDocument"])
     if ctx.db.scalar(select(SAMLProvider).where(SAMLProvider.account_id == ctx.account_id,
                                                 SAMLProvider.name_lower == name.lower())):

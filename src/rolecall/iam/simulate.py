@@ -40,7 +40,7 @@ from ..policy import (
 )
 from ..policy.evaluate import BOUNDARY, ORGANIZATION_LAYERS, RESOURCE, SCP
 from ..policy.request import Context
-from ..protocol.errors import invalid_input, no_such_entity
+from ..protocol.errors import AWSError, invalid_input, no_such_entity
 from ..store.tables import Group, GroupMember, Role, User
 from .common import paginate
 
@@ -417,9 +417,21 @@ def _source_policies(ctx: CallContext, kind: str, row: Any) -> list[PolicyRef]:
     return refs
 
 
+def _given_boundary(params: dict[str, Any]) -> list[str] | None:
+    """The API takes one permissions boundary at most (API reference,
+    SimulatePrincipalPolicy: "You can input only one permissions boundary")."""
+    given = params.get("PermissionsBoundaryPolicyInputList")
+    if given and len(given) > 1:
+        raise AWSError("ValidationError",
+                       "1 validation error detected: Value at "
+                       "'permissionsBoundaryPolicyInputList' failed to satisfy constraint: "
+                       "Member must have length less than or equal to 1")
+    return given
+
+
 def _boundary(ctx: CallContext, row: Any, params: dict[str, Any]) -> list[PolicyRef] | None:
     """Boundary policies given as strings replace the entity's own boundary."""
-    given = params.get("PermissionsBoundaryPolicyInputList")
+    given = _given_boundary(params)
     if given:
         return input_policies(given, "PermissionsBoundaryPolicyInputList", PolicyType.BOUNDARY)
     arn = getattr(row, "permissions_boundary", None)
@@ -460,7 +472,7 @@ def simulate_principal_policy(ctx: CallContext, params: dict[str, Any]) -> dict[
 @operation("iam", "SimulateCustomPolicy")
 def simulate_custom_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     identity = input_policies(params["PolicyInputList"], "PolicyInputList", PolicyType.IDENTITY)
-    boundary_texts = params.get("PermissionsBoundaryPolicyInputList")
+    boundary_texts = _given_boundary(params)
     boundary = (input_policies(boundary_texts, "PermissionsBoundaryPolicyInputList",
                                PolicyType.BOUNDARY) if boundary_texts else None)
     if params.get("ResourcePolicy") is not None and params.get("CallerArn") is None:

@@ -67,7 +67,7 @@ def user_shape(ctx: CallContext, user: User, *, detail: bool = False) -> dict[st
 def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["UserName"]
     tags = params.get("Tags") or []
-    check_tags(tags)
+    check_tags(tags, TAG_TYPE)
     if ctx.db.scalar(select(exists().where(User.account_id == ctx.account_id,
                                            User.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"User with name {name} already exists.")
@@ -156,10 +156,12 @@ def delete_user(ctx: CallContext, params: dict[str, Any]) -> None:
          "must delete MFA device first"),
         (select(SigningCertificate.id).where(SigningCertificate.user_id == user.id),
          "must delete signing certificates first"),
+        # SSH public keys and service-specific credentials get IAM's generic wording
+        # (recorded DeleteUser answers, e.g. CloudFormation's report for a CodeCommit user).
         (select(SSHPublicKey.id).where(SSHPublicKey.user_id == user.id),
-         "must delete SSH public keys first"),
+         "must remove referenced objects first"),
         (select(ServiceSpecificCredential.id).where(ServiceSpecificCredential.user_id == user.id),
-         "must delete service-specific credentials first"),
+         "must remove referenced objects first"),
     )
     for query, reason in conflicts:
         if ctx.db.execute(query.limit(1)).first() is not None:

@@ -344,6 +344,8 @@ def compile_condition(element: dict[str, dict[str, object]], substitute: bool) -
     """Compile an already validated Condition element."""
     clauses = []
     for operator_text, keys in element.items():
+        if not keys:  # IAM stores empty blocks, of unknown operators too; they test nothing
+            continue
         operator = split_operator(operator_text)
         assert operator is not None
         for key, raw in keys.items():

@@ -167,8 +167,18 @@ def parse_policy(text: str, kind: PolicyType) -> Policy:
     return _parse_text(text, kind)
 
 
+# Trust policies that are no JSON get their own wording (recorded UpdateAssumeRolePolicy
+# answers, LocalStack's AWS-validated test_iam_roles snapshots).
+INVALID_JSON = "This policy contains invalid Json"
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_text(text: str, kind: PolicyType) -> Policy:
-    document, spans = read_json(text)
+    try:
+        document, spans = read_json(text)
+    except MalformedPolicyError:
+        if kind is PolicyType.TRUST:
+            raise MalformedPolicyError(INVALID_JSON) from None
+        raise
     validate_document(document, kind)
     return Policy(text, kind, document, spans)

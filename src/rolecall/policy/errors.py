@@ -1,6 +1,9 @@
-"""The one error a policy document can raise: IAM's MalformedPolicyDocument."""
+"""The one error a policy document can raise, IAM's MalformedPolicyDocument, and the texts
+IAM gives it."""
 
 from __future__ import annotations
+
+import re
 
 
 class MalformedPolicyError(Exception):
@@ -12,3 +15,9 @@ class MalformedPolicyError(Exception):
 
 
 SYNTAX_ERROR = "Syntax errors in policy."
+NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+LEGACY = "The policy failed legacy parsing"
+ONE_COLON = "Actions/Condition can contain only one colon."
+WILDCARD_VENDOR = "Action vendors (e.g., aws, ec2, etc.) must not contain wildcards."
+VERSION_REQUIRED = "Policy document must be version 2012-10-17 or greater."
+SID_PATTERN = re.compile(r"[0-9A-Za-z]*")

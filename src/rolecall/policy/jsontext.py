@@ -17,6 +17,7 @@ from rolecall.policy.errors import SYNTAX_ERROR, MalformedPolicyError
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _MAX_DEPTH = 64
+_MAX_INT_DIGITS = 4000
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,10 @@ class _Reader:
         if number is None:
             raise self.fail()
         token = number.group()
-        parsed: Any = float(token) if number.group(1) or number.group(2) else int(token)
-        return parsed, number.end()
+        if number.group(1) or number.group(2) or len(token) > _MAX_INT_DIGITS:
+            # Python refuses int() of thousands of digits; such a number is kept as a float.
+            return float(token), number.end()
+        return int(token), number.end()
 
     def string(self, at: int) -> tuple[str, int]:
         try:

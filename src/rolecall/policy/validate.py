@@ -1,4 +1,9 @@
-"""The checks IAM runs before it stores a policy, with its MalformedPolicyDocument texts."""
+"""The checks IAM runs before it stores a policy, with its MalformedPolicyDocument texts.
+
+Trust and resource policies follow the grammar that names missing and unknown fields
+("Missing required field Principal", "Has prohibited field Resource"); identity policies of
+every kind go through IAM's staged checks in ``identity_grammar``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,15 @@ import enum
 import re
 from typing import Any
 
-from rolecall.policy.conditions import split_operator
-from rolecall.policy.errors import SYNTAX_ERROR, MalformedPolicyError
+from rolecall.policy.errors import (
+    LEGACY,
+    NO_VENDOR,
+    ONE_COLON,
+    SYNTAX_ERROR,
+    WILDCARD_VENDOR,
+    MalformedPolicyError,
+)
+from rolecall.policy.identity_grammar import condition_syntax_ok, validate_identity_document
 from rolecall.policy.matching import glob_match, has_wildcard
 from rolecall.policy.principals import PRINCIPAL_KINDS, valid_principal
 
@@ -16,6 +28,7 @@ class PolicyType(enum.Enum):
     """Where a document is used; each place has its own rules."""
 
     IDENTITY = "identity"
+    MANAGED = "managed"  # an identity policy stored as a managed policy: 2012-10-17 only
     RESOURCE = "resource"
     TRUST = "trust"
     BOUNDARY = "boundary"
@@ -43,13 +56,6 @@ TRUST_ACTIONS = (
     "sts:setsourceidentity",
     "sts:setcontext",
 )
-WITHOUT_PRINCIPAL = (PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION)
-
-NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
-LEGACY = "The policy failed legacy parsing"
-ONE_COLON = "Actions/Condition can contain only one colon."
-WILDCARD_VENDOR = "Action vendors (e.g., aws, ec2, etc.) must not contain wildcards."
-_SID = re.compile(r"[0-9A-Za-z]*")
 _VENDOR = re.compile(r"[A-Za-z0-9-]+")
 _TRUST_ACTION_MESSAGE = "AssumeRole policy may only specify STS AssumeRole actions."
 
@@ -68,6 +74,14 @@ def _strings(value: Any) -> list[str]:
 
 def validate_document(document: Any, kind: PolicyType) -> None:
     """Raise MalformedPolicyError unless IAM would accept ``document`` as a ``kind`` policy."""
+    if kind in (PolicyType.TRUST, PolicyType.RESOURCE):
+        _validate_principal_grammar(document, kind)
+    else:
+        validate_identity_document(document, managed=kind is PolicyType.MANAGED)
+
+
+def _validate_principal_grammar(document: Any, kind: PolicyType) -> None:
+    """Trust and resource policies: the grammar that names missing and unknown fields."""
     if not isinstance(document, dict):
         raise _fail(SYNTAX_ERROR)
     for name in document:
@@ -101,38 +115,22 @@ def _validate_statement(statement: Any, kind: PolicyType) -> None:
     for name in statement:
         if name not in STATEMENT_FIELDS:
             raise _fail(f"Unknown field {name}")
-    _validate_sid(statement, kind)
+    if "Sid" in statement and not isinstance(statement["Sid"], str):
+        raise _fail(SYNTAX_ERROR)
     if "Effect" not in statement:
         raise _fail("Missing required field Effect")
     if statement["Effect"] not in ("Allow", "Deny"):
         # Observed for "Effect": "allow" (IAM compares the value case-sensitively).
         raise _fail(LEGACY)
-    _validate_principal(statement, kind)
+    _validate_principal(statement)
     _validate_actions(statement, kind)
     _validate_resources(statement, kind)
     if "Condition" in statement:
         _validate_condition(statement["Condition"])
 
 
-def _validate_sid(statement: dict[str, Any], kind: PolicyType) -> None:
-    if "Sid" not in statement:
-        return
-    sid = statement["Sid"]
-    if not isinstance(sid, str):
-        raise _fail(SYNTAX_ERROR)
-    if kind in WITHOUT_PRINCIPAL and not _SID.fullmatch(sid):
-        raise _fail(
-            "Statement IDs (SID) must be alpha-numeric. "
-            "Check that your input satisfies the regular expression [0-9A-Za-z]*"
-        )
-
-
-def _validate_principal(statement: dict[str, Any], kind: PolicyType) -> None:
+def _validate_principal(statement: dict[str, Any]) -> None:
     present = [n for n in ("Principal", "NotPrincipal") if n in statement]
-    if kind in WITHOUT_PRINCIPAL:
-        if present:
-            raise _fail("Policy document should not specify a principal.")
-        return
     if not present:
         raise _fail("Missing required field Principal")
     if len(present) == 2:
@@ -162,8 +160,6 @@ def _json_text(value: Any) -> str:
 def _validate_actions(statement: dict[str, Any], kind: PolicyType) -> None:
     present = [n for n in ("Action", "NotAction") if n in statement]
     if not present:
-        if kind in WITHOUT_PRINCIPAL:
-            raise _fail("Policy statement must contain actions.")
         raise _fail("Missing required field Action")
     if len(present) == 2:
         raise _fail(SYNTAX_ERROR)
@@ -196,8 +192,6 @@ def _validate_resources(statement: dict[str, Any], kind: PolicyType) -> None:
             raise _fail(f"Has prohibited field {present[0]}")
         return
     if not present:
-        if kind in WITHOUT_PRINCIPAL:
-            raise _fail("Policy statement must contain resources.")
         return
     if len(present) == 2:
         raise _fail(SYNTAX_ERROR)
@@ -214,16 +208,5 @@ def _validate_resources(statement: dict[str, Any], kind: PolicyType) -> None:
 
 
 def _validate_condition(condition: Any) -> None:
-    if not isinstance(condition, dict):
+    if not condition_syntax_ok(condition):
         raise _fail(SYNTAX_ERROR)
-    for operator, block in condition.items():
-        if split_operator(operator) is None:
-            raise _fail(f"Invalid Condition type : {operator}")
-        if not isinstance(block, dict) or not block:
-            raise _fail(SYNTAX_ERROR)
-        for key, raw in block.items():
-            if ":" not in key or key.startswith(":"):
-                raise _fail(NO_VENDOR)
-            values = raw if isinstance(raw, list) else [raw]
-            if not values or not all(isinstance(v, str | int | float | bool) for v in values):
-                raise _fail(SYNTAX_ERROR)

@@ -50,10 +50,12 @@ def success(service: str, operation: OperationModel, result: dict | None, reques
 
 def error(service: str, err: AWSError, request_id: str) -> bytes:
     fault = "Sender" if err.sender_fault else "Receiver"
+    # Some AWS errors carry no message (ReportNotPresent); the element is then left out.
+    message = f"<Message>{escape(err.message)}</Message>" if err.message else ""
     return (
         f'<ErrorResponse xmlns="{models.xml_namespace(service)}">'
         f"<Error><Type>{fault}</Type><Code>{escape(err.code)}</Code>"
-        f"<Message>{escape(err.message)}</Message></Error>"
+        f"{message}</Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     ).encode()
 

@@ -24,6 +24,15 @@ ROOT_REFUSED = "Roles may not be assumed by root accounts."
 MAX_DURATION_TEXT = ("The requested DurationSeconds exceeds the MaxSessionDuration set for "
                      "this role.")
 INVALID_ARN = "Request ARN is invalid"
+
+
+def invalid_role_arn(role_arn: str) -> AWSError:
+    """A RoleArn that is no ARN at all is named ("<value> is invalid", issue 12's recordings);
+    one shaped like an ARN but naming no role is "Request ARN is invalid"."""
+    if not role_arn.startswith("arn:"):
+        return AWSError("ValidationError", f"{role_arn} is invalid")
+    return AWSError("ValidationError", INVALID_ARN)
+
 CHAINED_TEXT = ("The requested DurationSeconds exceeds the 1 hour session limit for roles "
                 "assumed by role chaining.")
 
@@ -53,7 +62,7 @@ def load_role(ctx: CallContext, role_arn: str, action: str) -> RoleView:
     not assume, so callers learn nothing about other accounts' roles."""
     found = ROLE_ARN.fullmatch(role_arn)
     if found is None:
-        raise AWSError("ValidationError", INVALID_ARN)
+        raise invalid_role_arn(role_arn)
     account, path, name = found.groups()
 
     def fetch() -> RoleView | None:

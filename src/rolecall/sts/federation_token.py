@@ -46,7 +46,8 @@ def get_federation_token(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     result: dict[str, Any] = {
         "Credentials": credentials,
         "FederatedUser": {"FederatedUserId": session.principal_id, "Arn": session.arn},
+        # GetFederationToken reports the size whether or not session policies were passed
+        # (STS API reference, GetFederationToken sample response; recorded answers agree).
+        "PackedPolicySize": packed,
     }
-    if inputs.given:
-        result["PackedPolicySize"] = packed
     return result

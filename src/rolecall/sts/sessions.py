@@ -22,6 +22,7 @@ from ..auth.principal import Principal
 from ..auth.session_tokens import SessionClaims, seal
 from ..operations import CallContext
 from ..policy import MalformedPolicyError, PolicyType, parse_policy
+from ..policy.jsontext import read_json
 from ..protocol.errors import AWSError
 from ..store.tables import MFADevice
 
@@ -122,7 +123,9 @@ def packed_policy_size(inputs: SessionInputs) -> int:
     is PackedPolicyTooLarge with AWS's wording."""
     parts: list[str] = []
     if inputs.policy:
-        parts.append(json.dumps(json.loads(inputs.policy), separators=(",", ":")))
+        # read_json, not json.loads: the policy may hold numbers of thousands of digits.
+        document, _ = read_json(inputs.policy)
+        parts.append(json.dumps(document, separators=(",", ":")))
     parts.extend(inputs.policy_arns)
     parts.extend(f"{k}={v}" for k, v in inputs.tags.items())
     if not parts:

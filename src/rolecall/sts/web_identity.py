@@ -22,7 +22,7 @@ from ..policy import RequestPrincipal
 from ..protocol.errors import AWSError
 from ..store.tables import OIDCProvider, OutboundFederation, Role
 from . import sessions
-from .assume_role import DEFAULT_DURATION, INVALID_ARN, MAX_DURATION_TEXT, ROLE_ARN
+from .assume_role import DEFAULT_DURATION, MAX_DURATION_TEXT, ROLE_ARN, invalid_role_arn
 
 ACTION = "sts:AssumeRoleWithWebIdentity"
 DENIED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
@@ -45,7 +45,7 @@ def invalid_token(message: str) -> AWSError:
 def assume_role_with_web_identity(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     found = ROLE_ARN.fullmatch(params["RoleArn"])
     if found is None:
-        raise AWSError("ValidationError", INVALID_ARN)
+        raise invalid_role_arn(params["RoleArn"])
     account_id, role_path, role_name = found.groups()
     token = params["WebIdentityToken"]
     try:

@@ -1,0 +1,33 @@
+"""Compare rolecall's answers with responses recorded from AWS by their shape.
+
+A shape keeps what a client can observe apart from the values themselves: which members are
+present, scalar or list or structure, empty or not, and the value's type. Recorded responses
+are transcribed from public suites that record real AWS (cited at each use), with their
+placeholders ("<role-id:1>", "<datetime>") standing for values that differ per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+
+def shape(value: Any) -> Any:
+    """The observable skeleton of a parsed response (ResponseMetadata dropped)."""
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list):
+        return [shape(v) for v in value]
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.datetime | str):
+        return "text"
+    return type(value).__name__
+
+
+def recorded(value: Any) -> Any:
+    """The shape of a transcribed recording: ``<datetime>`` is a timestamp, which boto3 parses
+    into a datetime; every other string stays text."""
+    return shape(value)
