@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from ..policy import MalformedPolicyError, PolicyType, parse_policy, validate_policy_findings
+from ..policy.document import INVALID_JSON
 from ..policy.errors import SYNTAX_ERROR
 from ..policy.jsontext import read_json
 
@@ -40,7 +41,7 @@ def check(text: str, kind: PolicyType) -> list[Problem]:
 def _error_position(text: str, message: str) -> tuple[int, int]:
     """A syntax error where the JSON stops being JSON; any other error at its statement
     when the message names one, else at the start of the document."""
-    if message == SYNTAX_ERROR:
+    if message in (SYNTAX_ERROR, INVALID_JSON):
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
