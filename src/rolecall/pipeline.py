@@ -87,6 +87,11 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
     try:
         signed = _signature(request, query_pairs)
         if signed is not None:
+            if signed.service not in models.SERVICES:
+                # The gateway serves every other service; a request signed for one never
+                # reaches here (gateway/routing.py).
+                raise AWSError("InvalidClientTokenId", "The security token included in the "
+                               "request is invalid.")
             service = signed.service
             region = signed.region
         elif operation_name in models.sts_operation_names():
@@ -95,11 +100,6 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
             # An unsigned JSON-protocol call is refused in its own protocol.
             target = (_header(request.headers, "x-amz-target") or "").partition(".")[0]
             service = models.target_prefixes().get(target, service)
-        if service not in models.SERVICES:
-            # The gateway serves every other service; a request signed for one never
-            # reaches here (gateway/routing.py).
-            raise AWSError("InvalidClientTokenId", "The security token included in the "
-                           "request is invalid.")
         protocol = wire.for_service(service)
         operation_name = protocol.operation_name(form, request.headers)
         if not operation_name:
