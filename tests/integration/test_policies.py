@@ -237,11 +237,14 @@ def test_reads_and_changes_of_a_missing_policy_say_it_was_not_found(iam, account
         assert _error(err) == ("NoSuchEntity", f"Policy {arn} was not found.", 404)
 
 
-def test_policy_arn_that_is_not_an_arn_is_invalid_input(iam):
+def test_policy_arn_that_is_not_an_arn_is_a_validation_error(iam):
+    # Something that is no ARN at all is a ValidationError, as AWS's recordings show it
+    # (a malformed ARN is InvalidInput: test_rehearsal_policy_arn_typos.py).
     iam.create_user(UserName="u")
     with pytest.raises(ClientError) as err:
         iam.attach_user_policy(UserName="u", PolicyArn="not-an-arn-but-long-enough")
-    assert _error(err) == ("InvalidInput", "ARN not-an-arn-but-long-enough is not valid.", 400)
+    assert _error(err) == ("ValidationError", "ARN not-an-arn-but-long-enough is not valid.",
+                           400)
 
 
 @pytest.mark.parametrize(("document", "message"), [
