@@ -126,6 +126,7 @@ def main() -> None:
                 host = url.removeprefix("http://")
                 script = pathlib.Path(scratch) / f"{name[:4]}.lua"
                 wrk_script(signed_list_tables(key, 200, host), script, host)
+                run_wrk(url, script, 3, args.connections)  # warm-up: models, caches, pools
                 loaded = run_wrk(url, script, args.duration, args.connections)
                 single = run_wrk(url, script, max(3, args.duration // 2), 1)
                 print(f"{name:17} ListTables {loaded['rps']:8.0f} req/s  p99 "

@@ -21,7 +21,7 @@ from .. import ids
 from ..audit import events
 from ..auth import payload, sigv2, sigv4
 from ..auth.principal import Principal
-from ..authz import encoded_messages, services
+from ..authz import actions, encoded_messages, services
 from ..operations import CallContext
 from ..policy import PolicyType
 from ..protocol import inbound
@@ -410,6 +410,7 @@ class Gateway:
 
 def _warm() -> None:
     services.warm()
+    actions.facts("iam", "PassRole")  # the IAM reference, read for iam:PassRole checks
     for signing_name in WARM_SERVICES:
         for candidate in inbound_index.candidates(signing_name)[:1]:
             inbound_index.service_model(candidate.model)
