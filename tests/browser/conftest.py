@@ -3,6 +3,7 @@ helpers that find controls as a person does: by their visible label text."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pathlib
 import shutil
@@ -12,7 +13,10 @@ from collections.abc import Iterator
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -70,10 +74,14 @@ class Page:
             By.XPATH, f"//button[normalize-space(.)={json.dumps(text)}]")
 
     def press(self, text: str) -> None:
+        """Click a button and wait for the page it leads to (a form post reloads it)."""
+        before = self.driver.find_element(By.TAG_NAME, "html")
         self.button(text).click()
         alert = self._alert()
         if alert is not None:
             alert.accept()
+        with contextlib.suppress(TimeoutException):
+            WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(before))
 
     def _alert(self):
         try:
