@@ -131,6 +131,20 @@ class Authorizer:
             cache.subjects[key] = found
         return found
 
+    def mentions(self, db: Database, principal: Principal, words: tuple[str, ...]) -> bool:
+        """Whether one of the principal's own policies (identity, boundary, session, the
+        SCPs above it) names one of ``words``, compared ignoring case as IAM compares
+        condition keys: work for a key that no policy tests can then be skipped."""
+        reader = _Reader(db)
+        try:
+            policies = self.subject(principal, reader).policies
+        finally:
+            reader.close()
+        refs = [*policies.identity, *(policies.boundary or ()), *(policies.session or ()),
+                *(ref for level in policies.scp or () for ref in level)]
+        lowered = [word.lower() for word in words]
+        return any(word in ref.policy.text.lower() for ref in refs for word in lowered)
+
     def organization_of(self, account_id: str, reader: _Reader) -> AccountOrganization | None:
         cache = self._cache.fresh()
         try:

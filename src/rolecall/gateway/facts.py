@@ -27,6 +27,16 @@ _TABLE_CHANGES = frozenset({"CreateTable", "DeleteTable", "RestoreTableFromBacku
                             "RestoreTableToPointInTime", "ImportTable"})
 _MAX_ENTRIES = 10_000
 TAGS_TTL_SECONDS = 1.0
+# The condition keys read from a resource's tags: a resource's tags are read only when a
+# policy that applies names one of them.
+TAG_KEYS = ("aws:ResourceTag/", "ec2:ResourceTag/", "s3:ExistingObjectTag/")
+
+
+def names_tag_keys(policy: str | None) -> bool:
+    """Whether a policy document names a tag condition key (case-insensitively, as IAM
+    compares keys)."""
+    lowered = policy.lower() if policy else ""
+    return any(key.lower() in lowered for key in TAG_KEYS)
 # Calls after which a resource's tags may have changed.
 _TAG_CHANGES = {"ec2": {"CreateTags", "DeleteTags"},
                 "s3": {"PutObjectTagging", "DeleteObjectTagging", "PutObject", "CopyObject",

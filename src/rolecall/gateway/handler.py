@@ -229,6 +229,8 @@ class Gateway:
             secure_transport=call.request.secure)
         call.audit = ctx.audit
         upstream = self.upstreams.for_service(call.request.signing_name)
+        tags_tested = upstream is not None and self.server.authorizer.mentions(
+            self.server.db, principal, facts.TAG_KEYS)
         for check in call.checks:
             resource = self.references.passed_role(principal, check)
             if resource is None:
@@ -238,7 +240,7 @@ class Gateway:
             if holder is not None and upstream is not None:
                 policy = await self.resource_policies.policy(upstream, holder, call.now)
             context = dict(check.context)
-            if upstream is not None:
+            if upstream is not None and (tags_tested or facts.names_tag_keys(policy)):
                 context.update(await self.facts.tag_context(
                     upstream, principal.account_id, call.region, resource, call.now))
             try:
