@@ -86,3 +86,27 @@ def test_groups_and_identity_providers(page, admin, iam):
     assert "Identity provider added." in page.text
     assert f"arn:aws:iam::{admin.account_id}:oidc-provider/token.example.com" in page.text
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+
+
+def test_inline_policies_of_a_user_and_a_role(page, admin, iam):
+    iam.create_user(UserName="carol")
+    iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+    page.sign_in(admin.account_id, "admin", ADMIN_PASSWORD)
+    document = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    for listing, name, read in (("Users", "carol", lambda: iam.get_user_policy(
+            UserName="carol", PolicyName="read")), ("Roles", "reader", lambda: iam.get_role_policy(
+            RoleName="reader", PolicyName="read"))):
+        page.link(listing)
+        page.link(name)
+        page.fill("Inline policy name", "read")
+        page.fill("Inline policy document", '{"Version": "2012-10-17", "Statement": [ }')
+        page.press("Save inline policy")
+        assert "MalformedPolicyDocument" in page.text and "Line 1, column" in page.text
+        page.fill("Inline policy document", document)
+        page.press("Save inline policy")
+        assert "Inline policy read saved." in page.text
+        # boto3 hands the stored document back decoded.
+        assert read()["PolicyDocument"]["Statement"][0]["Action"] == "s3:GetObject"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.responses import Response
 
 from ..data import managed_policies
 from ..policy import PolicyType
@@ -51,3 +55,26 @@ def policy_arn(view: View, text: str) -> str:
         if err.code != "NoSuchEntity":
             return local  # not readable here: the attach call itself decides
     return _aws_managed_by_name().get(text, local)
+
+
+EntityPage = Callable[..., Response]
+
+
+def put_inline_policy(view: View, operation: str, entity: str, entity_page: EntityPage,
+                      path: str) -> Response:
+    """The inline-policy form a user's and a role's page share: "check" shows IAM's error
+    and the findings at their position; saving runs ``operation`` (PutUserPolicy,
+    PutRolePolicy) on the entity named ``entity`` (UserName, RoleName) in the path."""
+    name = view.request.path_params["name"]
+    policy_name, document = view.field("name"), str(view.form.get("document", ""))
+    values: dict[str, Any] = {"inline_name": policy_name, "inline_document": document}
+    if view.field("intent") == "check":
+        return entity_page(view, name, inline_problems=problems(document, PolicyType.IDENTITY),
+                           **values)
+    try:
+        view.iam(operation, **{entity: name}, PolicyName=policy_name, PolicyDocument=document)
+    except AWSError as err:
+        return entity_page(view, name, err.status, inline_error=view.error_text(err),
+                           inline_problems=refused(document, PolicyType.IDENTITY), **values)
+    view.flash(f"Inline policy {policy_name} saved.")
+    return view.redirect(f"{path}/{name}")

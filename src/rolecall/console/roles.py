@@ -168,19 +168,7 @@ def untag(view: View) -> Response:
 
 @page
 def put_inline(view: View) -> Response:
-    name = view.request.path_params["name"]
-    policy_name, document = view.field("name"), str(view.form.get("document", ""))
-    values = {"inline_name": policy_name, "inline_document": document}
-    if view.field("intent") == "check":
-        return _role_page(view, name, inline_problems=forms.problems(
-            document, PolicyType.IDENTITY), **values)
-    try:
-        view.iam("PutRolePolicy", RoleName=name, PolicyName=policy_name, PolicyDocument=document)
-    except AWSError as err:
-        return _role_page(view, name, err.status, inline_error=view.error_text(err),
-                          inline_problems=forms.refused(document, PolicyType.IDENTITY), **values)
-    view.flash(f"Inline policy {policy_name} saved.")
-    return view.redirect(f"roles/{name}")
+    return forms.put_inline_policy(view, "PutRolePolicy", "RoleName", _role_page, "roles")
 
 
 @page

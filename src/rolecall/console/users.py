@@ -9,7 +9,6 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..policy import PolicyType
 from ..protocol.errors import AWSError
 from . import forms
 from .web import View, page
@@ -188,19 +187,7 @@ def untag(view: View) -> Response:
 
 @page
 def put_inline(view: View) -> Response:
-    name = view.request.path_params["name"]
-    policy_name, document = view.field("name"), str(view.form.get("document", ""))
-    values = {"inline_name": policy_name, "inline_document": document}
-    if view.field("intent") == "check":
-        return _user_page(view, name, inline_problems=forms.problems(
-            document, PolicyType.IDENTITY), **values)
-    try:
-        view.iam("PutUserPolicy", UserName=name, PolicyName=policy_name, PolicyDocument=document)
-    except AWSError as err:
-        return _user_page(view, name, err.status, inline_error=view.error_text(err),
-                          inline_problems=forms.refused(document, PolicyType.IDENTITY), **values)
-    view.flash(f"Inline policy {policy_name} saved.")
-    return view.redirect(f"users/{name}")
+    return forms.put_inline_policy(view, "PutUserPolicy", "UserName", _user_page, "users")
 
 
 @page
