@@ -13,9 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,6 +37,16 @@ def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
     driver.implicitly_wait(2)
     yield driver
     driver.quit()
+
+
+def _detached(element) -> bool:
+    """Whether the page ``element`` belonged to has been replaced. Chromium reports a node
+    of a page being replaced either as stale or as no longer in the document."""
+    try:
+        element.is_enabled()
+    except WebDriverException:  # StaleElementReferenceException included
+        return True
+    return False
 
 
 class Page:
@@ -81,7 +90,7 @@ class Page:
         if alert is not None:
             alert.accept()
         with contextlib.suppress(TimeoutException):
-            WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(before))
+            WebDriverWait(self.driver, 10).until(lambda _: _detached(before))
 
     def _alert(self):
         try:
