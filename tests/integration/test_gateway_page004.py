@@ -4,39 +4,15 @@ refused RDS; with example-role's session (AmazonRDSReadOnlyAccess) it is the rev
 
 from __future__ import annotations
 
-import json
-
 from .gateway_helpers import client
+from .test_rehearsal_page004_other_services import EC2_QUERY, _walk_to_role
 
-EXAMPLE_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ec2:Describe*", "iam:ListRoles", "sts:AssumeRole"],
-     "Resource": "*"}]}
-TRUST = {"Version": "2012-10-17", "Statement": {
-    "Effect": "Allow", "Principal": {"AWS": "ACCOUNT"}, "Action": "sts:AssumeRole"}}
-EC2_QUERY = "Reservations[*].Instances[*].[VpcId, InstanceId, ImageId, InstanceType]"
 MOTO_AMI = "ami-03cf127a"  # one of the images moto ships
-REGION = "eu-west-1"
-
-
-def _walk(aws, account, tmp_path) -> dict[str, str]:
-    home = tmp_path / "home"
-    (home / "example-policy.json").write_text(json.dumps(EXAMPLE_POLICY))
-    (home / "trust.json").write_text(json.dumps(TRUST).replace("ACCOUNT", account.account_id))
-    aws("iam", "create-user", "--user-name", "Bob")
-    arn = aws("iam", "create-policy", "--policy-name", "example-policy", "--policy-document",
-              "file://example-policy.json").json["Policy"]["Arn"]
-    aws("iam", "attach-user-policy", "--user-name", "Bob", "--policy-arn", arn)
-    aws("iam", "create-role", "--role-name", "example-role",
-        "--assume-role-policy-document", "file://trust.json")
-    aws("iam", "attach-role-policy", "--role-name", "example-role",
-        "--policy-arn", "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess")
-    key = aws("iam", "create-access-key", "--user-name", "Bob").json["AccessKey"]
-    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"], "AWS_DEFAULT_REGION": REGION}
+REGION = "eu-west-1"  # as the walk-through's profile sets it
 
 
 def test_bob_lists_the_instance_the_root_started_and_is_refused_rds(aws, account, tmp_path):
-    bob = _walk(aws, account, tmp_path)
+    bob = _walk_to_role(aws, account, tmp_path)
     started = client(account, "ec2", region=REGION).run_instances(
         ImageId=MOTO_AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro")
     instance_id = started["Instances"][0]["InstanceId"]
@@ -55,7 +31,7 @@ def test_bob_lists_the_instance_the_root_started_and_is_refused_rds(aws, account
 
 
 def test_the_role_session_lists_databases_and_is_refused_ec2(aws, account, tmp_path):
-    bob = _walk(aws, account, tmp_path)
+    bob = _walk_to_role(aws, account, tmp_path)
     creds = aws("sts", "assume-role", "--role-arn",
                 f"arn:aws:iam::{account.account_id}:role/example-role",
                 "--role-session-name", "AWSCLI-Session", env=bob).json["Credentials"]
