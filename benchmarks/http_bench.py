@@ -39,6 +39,16 @@ OPERATIONS = {
     "GetCallerIdentity-session": (
         "sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}),
     "GetRole": ("iam", {"Action": "GetRole", "Version": "2010-05-08", "RoleName": "bench-role"}),
+    "GetUser": ("iam", {"Action": "GetUser", "Version": "2010-05-08", "UserName": "bench"}),
+    "ListAttachedRolePolicies": ("iam", {"Action": "ListAttachedRolePolicies",
+                                         "Version": "2010-05-08", "RoleName": "bench-role"}),
+    # The simulator deciding five actions for the bench user.
+    "SimulatePrincipalPolicy": ("iam", {
+        "Action": "SimulatePrincipalPolicy", "Version": "2010-05-08",
+        "PolicySourceArn": "arn:aws:iam::{account}:user/bench",
+        **{f"ActionNames.member.{i}": action for i, action in enumerate(
+            ["iam:GetRole", "iam:CreateUser", "s3:GetObject", "sts:AssumeRole",
+             "ec2:RunInstances"], start=1)}}),
     "AssumeRole": (
         "sts",
         {"Action": "AssumeRole", "Version": "2011-06-15", "RoleSessionName": "bench",

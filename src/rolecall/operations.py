@@ -8,6 +8,7 @@ the transaction it runs in, and serializes what it returns.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,9 @@ class CallContext:
     write: bool = False
     # Extra fields handlers add to the call's audit event (e.g. additionalEventData).
     audit: dict[str, Any] = field(default_factory=dict)
+    # Ids of entities whose usage the answer shows (response_cache.py): a recorded use of
+    # one drops the kept answer.
+    cache_tags: list[str] = field(default_factory=list)
     _transaction: Any = None
     _session: Session | None = None
 
@@ -53,6 +57,12 @@ class CallContext:
             self._transaction = self.server.db.transaction(write=self.write)
             self._session = self._transaction.__enter__()
         return self._session
+
+    @property
+    def in_write_transaction(self) -> bool:
+        """Whether the call has opened a writing transaction: its audit record is then
+        written in it, beside the change."""
+        return self._session is not None and self.write
 
     def will_write(self) -> None:
         """Declare, before the first use of ``db``, that a call registered as a read will
@@ -84,18 +94,29 @@ class OperationSpec:
     # False for handlers that call ``ctx.server.authorizer.authorize`` themselves, because
     # the decision needs what only the handler learns (AssumeRole's MFA check, trust policy).
     authorize: bool = True
+    # For reads that IAM state and the caller alone decide: how many seconds their
+    # serialized answer may be kept (response_cache.py); None keeps nothing.
+    cache_seconds: float | None = None
 
 
 _REGISTRY: dict[tuple[str, str], OperationSpec] = {}
 _READ_PREFIXES = ("Get", "List", "Simulate", "Decode")
 
 
-def operation(service: str, name: str, *, write: bool | None = None, authorize: bool = True):
-    """Register a handler for ``service``'s operation ``name``."""
+# ``cached=UNTIL_CHANGED``: the answer is kept until IAM state changes.
+UNTIL_CHANGED = math.inf
+
+
+def operation(service: str, name: str, *, write: bool | None = None, authorize: bool = True,
+              cached: float | None = None):
+    """Register a handler for ``service``'s operation ``name``; ``cached`` (seconds) marks a
+    read whose answer depends on nothing but IAM state, the caller and the parameters."""
 
     def register(func: Handler) -> Handler:
         writes = write if write is not None else not name.startswith(_READ_PREFIXES)
-        _REGISTRY[(service, name)] = OperationSpec(func, writes, authorize)
+        if cached is not None and writes:
+            raise ValueError(f"{name} writes: its answer cannot be kept")
+        _REGISTRY[(service, name)] = OperationSpec(func, writes, authorize, cached)
         return func
 
     return register

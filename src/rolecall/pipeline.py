@@ -1,7 +1,9 @@
-"""The request flow, from raw HTTP parts to response bytes:
+"""The request flow, from raw HTTP parts to response bytes, one stage a function:
 
-parse the service's protocol → authenticate (SigV4) → validate against the model →
-authorize → run the handler in a transaction → serialize → audit.
+receive (the form) → route (service and operation, from the signature and the protocol) →
+authenticate (SigV4) → parse and validate against the model → execute (authorize, then run
+the handler in a transaction and serialize, or answer a kept read: response_cache.py) →
+audit.
 
 The service's wire protocol (query for IAM and STS, JSON for Organizations) is one object
 from ``protocol.wire``, chosen once the service is known.
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from botocore.model import OperationModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-from . import ids, operations
+from . import ids, operations, response_cache
 from .audit import events
 from .auth import sigv4
 from .auth.principal import Principal
@@ -67,118 +70,186 @@ def _error_response(protocol: wire.QueryProtocol | wire.JsonProtocol, err: AWSEr
     return HttpResponse(err.status, body, request_id, protocol.content_type)
 
 
+@dataclass
+class _Call:
+    """What the stages learn about one call, in the order they learn it."""
+
+    server: Server
+    request: HttpRequest
+    request_id: str
+    now_ts: float
+    now: dt.datetime
+    query_pairs: list[tuple[str, str]]
+    form: dict[str, str]
+    service: str = "iam"
+    region: str = DEFAULT_REGION
+    operation: str = ""
+    signed: sigv4.SignedRequest | None = None
+    protocol: wire.QueryProtocol | wire.JsonProtocol | None = None
+    model: OperationModel | None = None
+    spec: operations.OperationSpec | None = None
+    principal: Principal | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    ctx: CallContext | None = None
+    result: dict[str, Any] | None = None
+    audited: bool = False  # the record went into the call's own transaction
+
+
 def handle(server: Server, request: HttpRequest) -> HttpResponse:
-    request_id = ids.request_id()
+    """route → authenticate → parse → execute (authorize, run or answer a kept read,
+    serialize) → audit; every refusal is answered in the service's own protocol."""
     server.check_for_changes()
+    call = _receive(server, request)
+    try:
+        _route(call)
+        _authenticate(call)
+        _parse(call)
+        body = _execute(call)
+        if not call.audited:
+            _audit(call, None)
+        return HttpResponse(200, body, call.request_id, call.protocol.content_type)
+    except AWSError as err:
+        return _refuse(call, err)
+    except (IntegrityError, OperationalError) as exc:
+        # A concurrent call changed the same entity first (a unique name taken, a
+        # serialization failure): nothing was written, and AWS's answer is to retry.
+        log.warning("conflict in %s:%s (request %s): %s", call.service, call.operation,
+                    call.request_id, type(exc).__name__)
+        return _refuse(call, AWSError("ConcurrentModification", CONCURRENT_MODIFICATION))
+    except DataError as exc:
+        # A value the database refuses to hold (PostgreSQL text cannot contain U+0000):
+        # the input's fault, and the transaction wrote nothing.
+        log.warning("unstorable value in %s:%s (request %s): %s", call.service,
+                    call.operation, call.request_id, type(exc.orig).__name__)
+        return _refuse(call, AWSError("ValidationError", UNSTORABLE_VALUE))
+    except Exception:
+        log.exception("internal error in %s:%s (request %s)", call.service, call.operation,
+                      call.request_id)
+        return _refuse(call, AWSError("InternalFailure", "The request processing has failed "
+                                      "because of an unknown error, exception or failure."))
+
+
+def _receive(server: Server, request: HttpRequest) -> _Call:
     now_ts = server.clock()
-    now = dt.datetime.fromtimestamp(now_ts, dt.UTC)
     query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
     form: dict[str, str] = dict(query_pairs)
     content_type = _header(request.headers, "content-type") or ""
     if request.body and "x-www-form-urlencoded" in content_type:
         form.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
-    service = "iam"
-    principal: Principal | None = None
-    operation_name = form.get("Action", "")
-    region = DEFAULT_REGION
-    params: dict[str, Any] = {}
-    result: dict[str, Any] | None = None
-    ctx: CallContext | None = None
+    return _Call(server, request, ids.request_id(), now_ts,
+                 dt.datetime.fromtimestamp(now_ts, dt.UTC), query_pairs, form,
+                 operation=form.get("Action", ""))
+
+
+def _route(call: _Call) -> None:
+    """Which service and operation the call is for, from its signature and protocol."""
+    request = call.request
+    call.signed = signed = _signature(request, call.query_pairs)
+    if signed is not None:
+        if signed.service not in models.SERVICES:
+            # The gateway serves every other service; a request signed for one never
+            # reaches here (gateway/routing.py).
+            raise AWSError("InvalidClientTokenId", "The security token included in the "
+                           "request is invalid.")
+        call.service = signed.service
+        call.region = signed.region
+    elif call.operation in models.sts_operation_names():
+        call.service = "sts"
+    else:
+        # An unsigned JSON-protocol call is refused in its own protocol.
+        target = (_header(request.headers, "x-amz-target") or "").partition(".")[0]
+        call.service = models.target_prefixes().get(target, call.service)
+    call.protocol = protocol = wire.for_service(call.service)
+    call.operation = protocol.operation_name(call.form, request.headers)
+    if not call.operation:
+        raise protocol.missing_operation()
+    call.model = models.operation_model(call.service, call.operation)
+    if call.model is None:
+        raise protocol.unknown_operation(call.operation)
+
+
+def _authenticate(call: _Call) -> None:
+    if call.signed is None:
+        if (call.service, call.operation) not in UNSIGNED_OPERATIONS:
+            raise AWSError("MissingAuthenticationToken", "Request is missing Authentication Token")
+    else:
+        call.principal = _verify(call.server, call.request, call.signed, call.query_pairs,
+                                 call.now, call.now_ts)
+    call.spec = operations.lookup(call.service, call.operation)
+    if call.spec is None:
+        raise not_implemented(call.operation)
+
+
+def _parse(call: _Call) -> None:
+    call.params = call.protocol.parse(call.model.input_shape, call.form, call.request.body)
+    validate.validate(call.model.input_shape, call.params, show_values=call.service == "sts")
+
+
+def _execute(call: _Call) -> bytes:
+    """Authorize, then answer: a kept answer of the same read, or the handler's result in
+    its transaction, serialized."""
+    server, spec, principal = call.server, call.spec, call.principal
+    call.ctx = ctx = CallContext(
+        server=server,
+        service=call.service,
+        operation=call.operation,
+        request_id=call.request_id,
+        principal=principal,  # type: ignore[arg-type]  # None only for unsigned calls
+        region=call.region,
+        now=call.now,
+        source_ip=call.request.client_ip,
+        user_agent=_header(call.request.headers, "user-agent") or "",
+        secure_transport=call.request.secure,
+    )
+    ctx.write = spec.write
+    # IAM and Organizations writes change what policies and credentials mean; STS
+    # writes (last-used times, MFA counters) do not, so they leave every cache in place.
+    iam_change = spec.write and call.service in POLICY_SERVICES
+    keep = spec.cache_seconds is not None and principal is not None
+    key = _kept_answer_key(call) if keep else None
     try:
-        signed = _signature(request, query_pairs)
-        if signed is not None:
-            if signed.service not in models.SERVICES:
-                # The gateway serves every other service; a request signed for one never
-                # reaches here (gateway/routing.py).
-                raise AWSError("InvalidClientTokenId", "The security token included in the "
-                               "request is invalid.")
-            service = signed.service
-            region = signed.region
-        elif operation_name in models.sts_operation_names():
-            service = "sts"
-        else:
-            # An unsigned JSON-protocol call is refused in its own protocol.
-            target = (_header(request.headers, "x-amz-target") or "").partition(".")[0]
-            service = models.target_prefixes().get(target, service)
-        protocol = wire.for_service(service)
-        operation_name = protocol.operation_name(form, request.headers)
-        if not operation_name:
-            raise protocol.missing_operation()
-        model = models.operation_model(service, operation_name)
-        if model is None:
-            raise protocol.unknown_operation(operation_name)
-        if signed is None:
-            if (service, operation_name) not in UNSIGNED_OPERATIONS:
-                raise AWSError("MissingAuthenticationToken",
-                               "Request is missing Authentication Token")
-        else:
-            principal = _authenticate(server, request, signed, query_pairs, now, now_ts)
-        spec = operations.lookup(service, operation_name)
-        if spec is None:
-            raise not_implemented(operation_name)
-        params = protocol.parse(model.input_shape, form, request.body)
-        validate.validate(model.input_shape, params, show_values=service == "sts")
-        ctx = CallContext(
-            server=server,
-            service=service,
-            operation=operation_name,
-            request_id=request_id,
-            principal=principal,  # type: ignore[arg-type]  # None only for unsigned calls
-            region=region,
-            now=now,
-            source_ip=request.client_ip,
-            user_agent=_header(request.headers, "user-agent") or "",
-            secure_transport=request.secure,
-        )
-        ctx.write = spec.write
-        # IAM and Organizations writes change what policies and credentials mean; STS
-        # writes (last-used times, MFA counters) do not, so they leave every cache in place.
-        iam_change = spec.write and service in POLICY_SERVICES
-        try:
-            if principal is not None and spec.authorize:
-                server.authorizer.authorize(ctx, params)
-            result = spec.handler(ctx, params)
-            if iam_change:
-                server.record_iam_change(ctx.db, ctx.account_id)
-        except BaseException as exc:
-            ctx.finish(exc)
-            raise
-        ctx.finish(None)
+        if principal is not None and spec.authorize:
+            server.authorizer.authorize(ctx, call.params)
+        if key is not None:
+            stored = server.responses.get(key)
+            if stored is not None:
+                ctx.finish(None)
+                return stored.body(call.request_id)
+        call.result = spec.handler(ctx, call.params)
         if iam_change:
-            server.state_changed()
-        body = protocol.success(model, result, request_id)
-        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
-               params, result, None)
-        return HttpResponse(200, body, request_id, protocol.content_type)
-    except AWSError as err:
-        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
-               params, None, err)
-        return _error_response(wire.for_service(service), err, request_id)
-    except (IntegrityError, OperationalError) as exc:
-        # A concurrent call changed the same entity first (a unique name taken, a
-        # serialization failure): nothing was written, and AWS's answer is to retry.
-        log.warning("conflict in %s:%s (request %s): %s", service, operation_name, request_id,
-                    type(exc).__name__)
-        err = AWSError("ConcurrentModification", CONCURRENT_MODIFICATION)
-        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
-               params, None, err)
-        return _error_response(wire.for_service(service), err, request_id)
-    except DataError as exc:
-        # A value the database refuses to hold (PostgreSQL text cannot contain U+0000):
-        # the input's fault, and the transaction wrote nothing.
-        log.warning("unstorable value in %s:%s (request %s): %s", service, operation_name,
-                    request_id, type(exc.orig).__name__)
-        err = AWSError("ValidationError", UNSTORABLE_VALUE)
-        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
-               params, None, err)
-        return _error_response(wire.for_service(service), err, request_id)
-    except Exception:
-        log.exception("internal error in %s:%s (request %s)", service, operation_name, request_id)
-        err = AWSError("InternalFailure", "The request processing has failed because of an "
-                       "unknown error, exception or failure.")
-        _audit(server, ctx, service, operation_name, request_id, principal, now, region, request,
-               params, None, err)
-        return _error_response(wire.for_service(service), err, request_id)
+            server.record_iam_change(ctx.db, ctx.account_id)
+        in_transaction = ctx.in_write_transaction
+        if in_transaction:
+            server.audit.insert_now(ctx.db, _event(call, None), call.now)
+    except BaseException as exc:
+        ctx.finish(exc)
+        raise
+    ctx.finish(None)
+    call.audited = in_transaction
+    if iam_change:
+        server.state_changed()
+    if key is None:
+        return call.protocol.success(call.model, call.result, call.request_id)
+    body = call.protocol.success(call.model, call.result, response_cache.REQUEST_ID_MARK)
+    server.responses.put(key, body, spec.cache_seconds, ctx.cache_tags)
+    return body.replace(response_cache.REQUEST_ID_MARK.encode(), call.request_id.encode())
+
+
+def _kept_answer_key(call: _Call) -> tuple:
+    """The same operation with the same parameters from the same caller (whose identity
+    decides answers such as GetCallerIdentity's or GetUser's without a name). Signature
+    fields of presigned calls differ on every call and decide nothing."""
+    principal = call.principal
+    fields = tuple(sorted(item for item in call.form.items()
+                          if not item[0].startswith("X-Amz-")))
+    return (call.service, call.operation, principal.arn, principal.principal_id,
+            principal.access_key_id if principal.session else None, fields,
+            call.request.body if call.protocol.content_type != "text/xml" else b"")
+
+
+def _refuse(call: _Call, err: AWSError) -> HttpResponse:
+    _audit(call, err)
+    return _error_response(wire.for_service(call.service), err, call.request_id)
 
 
 def _header(headers: dict[str, list[str]], name: str) -> str | None:
@@ -207,11 +278,11 @@ def authenticate_request(server: Server, request: HttpRequest,
     signed = _signature(request, query_pairs)
     if signed is None:
         raise AWSError("MissingAuthenticationToken", "Request is missing Authentication Token")
-    principal = _authenticate(server, request, signed, query_pairs, now, now.timestamp())
+    principal = _verify(server, request, signed, query_pairs, now, now.timestamp())
     return principal, signed.region
 
 
-def _authenticate(server: Server, request: HttpRequest, signed: sigv4.SignedRequest,
+def _verify(server: Server, request: HttpRequest, signed: sigv4.SignedRequest,
                   query_pairs: list[tuple[str, str]], now: dt.datetime,
                   now_ts: float) -> Principal:
     secret, principal = server.credentials.resolve(
@@ -225,33 +296,36 @@ def _authenticate(server: Server, request: HttpRequest, signed: sigv4.SignedRequ
     return principal
 
 
-def _audit(server: Server, ctx: CallContext | None, service: str, operation: str,
-           request_id: str, principal: Principal | None, now: dt.datetime, region: str,
-           request: HttpRequest, params: dict[str, Any], result: dict[str, Any] | None,
-           err: AWSError | None) -> None:
-    model = models.operation_model(service, operation) if operation else None
-    spec = operations.lookup(service, operation) if model is not None else None
-    server.audit.record(
-        events.build(
-            service=service,
-            operation=operation or "Unknown",
-            request_id=request_id,
-            principal=principal,
-            when=now,
-            region=region,
-            source_ip=request.client_ip,
-            user_agent=_header(request.headers, "user-agent") or "",
-            read_only=not spec.write if spec else True,
-            request_parameters=events.redact(model.input_shape, params) if model else None,
-            response_elements=(
-                events.redact(model.output_shape, result)
-                if model is not None and result is not None and spec and spec.write
-                else None
-            ),
-            error_code=err.code if err else None,
-            error_message=err.message if err else None,
-            extra=ctx.audit if ctx else None,
-        ),
-        now,
-    )
+def _audit(call: _Call, err: AWSError | None) -> None:
+    call.server.audit.record(_event(call, err), call.now)
 
+
+def _event(call: _Call, err: AWSError | None) -> dict[str, Any]:
+    # A call refused before routing finished is still recorded under the operation its
+    # form names, as far as the model knows it.
+    model = call.model or (models.operation_model(call.service, call.operation)
+                           if call.operation else None)
+    spec = call.spec or (operations.lookup(call.service, call.operation)
+                         if model is not None else None)
+    request, result, ctx = call.request, call.result, call.ctx
+    return events.build(
+        service=call.service,
+        operation=call.operation or "Unknown",
+        request_id=call.request_id,
+        principal=call.principal,
+        when=call.now,
+        region=call.region,
+        source_ip=request.client_ip,
+        user_agent=_header(request.headers, "user-agent") or "",
+        read_only=not spec.write if spec else True,
+        request_parameters=(events.redact(model.input_shape, call.params)
+                            if model else None),
+        response_elements=(
+            events.redact(model.output_shape, result)
+            if model is not None and result is not None and spec and spec.write
+            else None
+        ),
+        error_code=err.code if err else None,
+        error_message=err.message if err else None,
+        extra=ctx.audit if ctx else None,
+    )

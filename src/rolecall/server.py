@@ -13,6 +13,7 @@ from .audit.log import AuditLog
 from .auth.credentials import CredentialResolver
 from .auth.keys import ServerKeys
 from .authz.enforce import Authorizer
+from .response_cache import ResponseCache
 from .store.db import Database
 from .store.tables import Account
 
@@ -29,10 +30,12 @@ class Server:
         self.keys = ServerKeys.load(self.db)
         self.credentials = CredentialResolver(self.db, self.keys)
         self.authorizer = Authorizer()
-        self.audit = AuditLog(self.db)
+        self.responses = ResponseCache()
+        self.audit = AuditLog(self.db, on_use=self.responses.drop_tagged)
         # Wall-clock seconds; tests inject another clock to exercise expiry without sleeping.
         self.clock = clock
-        self._state_listeners: list[Callable[[], None]] = [self.credentials.invalidate]
+        self._state_listeners: list[Callable[[], None]] = [self.credentials.invalidate,
+                                                            self.responses.clear]
         self._memo: dict[object, object] = {}
         self._generation: int | None = None
         self._next_generation_check = 0.0

@@ -24,6 +24,7 @@ service's calls are recorded through ``note_decision`` alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from botocore.model import Shape
@@ -122,6 +123,30 @@ def user_identity(principal: Principal | None) -> dict[str, Any]:
     return identity
 
 
+# userIdentity of each principal object the credential cache hands out, built once: the
+# request path writes one per call. The principal is kept with it, so its id is not reused.
+_IDENTITIES: dict[int, tuple[Principal, dict[str, Any]]] = {}
+
+
+def _identity_of(principal: Principal | None) -> dict[str, Any]:
+    if principal is None:
+        return user_identity(None)
+    known = _IDENTITIES.get(id(principal))
+    if known is not None and known[0] is principal:
+        return known[1]
+    identity = user_identity(principal)
+    if len(_IDENTITIES) > 10_000:
+        _IDENTITIES.clear()
+    _IDENTITIES[id(principal)] = (principal, identity)
+    return identity
+
+
+@functools.lru_cache(maxsize=16)
+def _event_time(second: dt.datetime) -> str:
+    """CloudTrail's eventTime; calls within one second share the formatted text."""
+    return second.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def build(
     *,
     service: str,
@@ -141,8 +166,8 @@ def build(
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "eventVersion": "1.08",
-        "userIdentity": user_identity(principal),
-        "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "userIdentity": _identity_of(principal),
+        "eventTime": _event_time(when.replace(microsecond=0)),
         "eventSource": f"{service}.amazonaws.com",
         "eventName": operation,
         "awsRegion": region,

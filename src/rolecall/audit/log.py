@@ -2,10 +2,12 @@
 
 Writing one row per request inside the request would put a disk flush on every call;
 instead the server's event loop writes whatever has queued every ``FLUSH_SECONDS`` in one
-transaction (see app.py), and on shutdown. The loop does it rather than a thread: a thread
-doing database I/O waits for the busy request thread at every GIL hand-over, falls behind
-under load and stalls requests when it catches up. Last-used times of access keys and
-roles ride along, coalesced per key and role (IAM documents both as eventually consistent).
+transaction (see app.py), and on shutdown. The record of a call that changed state is the
+exception: it is written in that call's transaction (``insert_now``). The loop writes
+rather than a thread: a thread doing database I/O waits for the busy request thread at
+every GIL hand-over, falls behind under load and stalls requests when it catches up.
+Last-used times of access keys and roles ride along, coalesced per key and role (IAM
+documents both as eventually consistent).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import datetime as dt
 import json
 import logging
 import threading
+from collections.abc import Callable
 
 import orjson
-from sqlalchemy import insert, text, update
+from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from ..store.db import Database
 from ..store.tables import AccessKey, AuditEvent, Role
@@ -38,15 +43,23 @@ def _json(event: dict) -> str:
 
 
 class AuditLog:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_use: Callable[[str], None] = lambda entity_id: None):
+        """``on_use(id)`` hears of every use of a role queued here, so answers that show
+        the role's last use can be dropped."""
         self._db = db
+        self._on_use = on_use
         self._events: list[tuple[dt.datetime, dict]] = []
         self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
         self._role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()  # the console's threads flush too
+        self._conn: Connection | None = None
 
     def record(self, event: dict, when: dt.datetime) -> None:
-        """Queue a CloudTrail record; ``when`` is its eventTime as a datetime."""
+        """Queue a CloudTrail record; ``when`` is its eventTime as a datetime. A call made
+        with a role's session counts as a use of the role, so RoleLastUsed agrees with the
+        last-accessed reports built from the same events."""
+        self._note_role_use(event, when)
         with self._lock:
             self._events.append((when, event))
             backlog = len(self._events)
@@ -57,27 +70,29 @@ class AuditLog:
         with self._lock:
             self._key_use[access_key_id] = (when, service, region)
 
+    def _note_role_use(self, event: dict, when: dt.datetime) -> None:
+        issuer = ((event.get("userIdentity") or {}).get("sessionContext") or {}).get(
+            "sessionIssuer")
+        if issuer is not None and issuer.get("type") == "Role":
+            self.role_used(issuer["principalId"], when, event.get("awsRegion", ""))
+
     def role_used(self, role_id: str, when: dt.datetime, region: str) -> None:
         with self._lock:
-            self._role_use[role_id] = (when, region)
+            known = self._role_use.get(role_id)
+            if known is None or known[0] <= when:
+                self._role_use[role_id] = (when, region)
+        self._on_use(role_id)
 
     def close(self) -> None:
         self.flush()
+        self._drop_connection()
 
     def flush(self) -> None:
-        """Write every queued event and last-used time. A call made with a role's session
-        counts as a use of the role, so RoleLastUsed agrees with the last-accessed reports
-        built from the same events."""
+        """Write every queued event and last-used time."""
         with self._lock:
             events, self._events = self._events, []
             key_use, self._key_use = self._key_use, {}
             role_use, self._role_use = self._role_use, {}
-        for when, event in events:
-            issuer = ((event.get("userIdentity") or {}).get("sessionContext") or {}).get(
-                "sessionIssuer") or {}
-            role_id = issuer.get("principalId") if issuer.get("type") == "Role" else None
-            if role_id and (role_id not in role_use or role_use[role_id][0] <= when):
-                role_use[role_id] = (when, event.get("awsRegion", ""))
         self._write(events, key_use, role_use)
 
     def flush_role_use(self) -> None:
@@ -93,39 +108,86 @@ class AuditLog:
             key_use, self._key_use = self._key_use, {}
         self._write([], key_use, {})
 
+    def insert_now(self, session: Session, event: dict, when: dt.datetime) -> None:
+        """Write the record of a call that changed state in that call's own transaction,
+        so the change is never acknowledged without its record."""
+        self._note_role_use(event, when)
+        session.execute(insert(AuditEvent), [_row(when, event)])
+        if not self._db.is_sqlite:
+            session.execute(text(f"NOTIFY {STREAM_CHANNEL}"))
+
     def _write(self, events: list[tuple[dt.datetime, dict]], key_use: dict,
                role_use: dict) -> None:
         if not events and not key_use and not role_use:
             return
-        rows = []
-        for when, event in events:
-            principal_arn, identity_arn = audit_events.principal_columns(event)
-            rows.append({
-                "event_time": when,
-                "account_id": event.get("recipientAccountId"),
-                "event_name": event["eventName"],
-                "error_code": event.get("errorCode"),
-                "record": _json(event),
-                "principal_arn": principal_arn,
-                "identity_arn": identity_arn,
-            })
-        try:
-            with self._db.transaction() as session:
-                if rows:
-                    session.execute(insert(AuditEvent), rows)
-                    if not self._db.is_sqlite:  # wakes `rolecall audit --follow`
-                        session.execute(text(f"NOTIFY {STREAM_CHANNEL}"))
-                for key_id, (when, service, region) in key_use.items():
-                    session.execute(
-                        update(AccessKey)
-                        .where(AccessKey.id == key_id)
-                        .values(last_used_at=when, last_used_service=service,
-                                last_used_region=region)
-                    )
-                for role_id, (when, region) in role_use.items():
-                    session.execute(
-                        update(Role).where(Role.id == role_id)
-                        .values(last_used_at=when, last_used_region=region)
-                    )
-        except Exception:  # the audit writer must outlive a failed batch
-            log.exception("could not write %d audit events", len(events))
+        rows = [_row(when, event) for when, event in events]
+        with self._write_lock:
+            try:
+                connection = self._connection()
+                with connection.begin():
+                    if rows:
+                        connection.execute(_INSERT, rows)
+                        if not self._db.is_sqlite:  # wakes `rolecall audit --follow`
+                            connection.exec_driver_sql(f"NOTIFY {STREAM_CHANNEL}")
+                    if key_use:
+                        connection.execute(_KEY_USED, [
+                            {"key_id": key_id, "when": when, "service": service,
+                             "region": region}
+                            for key_id, (when, service, region) in key_use.items()])
+                    if role_use:
+                        connection.execute(_ROLE_USED, [
+                            {"role_id": role_id, "when": when, "region": region}
+                            for role_id, (when, region) in role_use.items()])
+            except Exception:  # the audit writer must outlive a failed batch
+                log.exception("could not write %d audit events", len(events))
+                self._drop_connection()
+
+    def _connection(self) -> Connection:
+        """The writer's own connection. These batches hold the records of reads and
+        refusals (a change's record is written with the change, ``insert_now``), so they
+        are committed without waiting for the disk: on SQLite synchronous=NORMAL in WAL
+        mode, which survives a crash or kill of the process, on PostgreSQL
+        synchronous_commit off, which survives one of the server's clients."""
+        if self._conn is None:
+            conn = self._db.engine.execution_options(rolecall_write=True).connect()
+            driver = conn.connection.dbapi_connection
+            if self._db.is_sqlite:
+                driver.execute("PRAGMA synchronous=NORMAL")
+            else:
+                with driver.cursor() as cursor:
+                    cursor.execute("SET synchronous_commit = off")
+                driver.commit()
+            self._conn = conn
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except Exception:  # already gone with the database
+                pass
+            self._conn = None
+
+
+_INSERT = insert(AuditEvent.__table__)
+_KEY_USED = (update(AccessKey.__table__)
+             .where(AccessKey.__table__.c.id == bindparam("key_id"))
+             .values(last_used_at=bindparam("when"), last_used_service=bindparam("service"),
+                     last_used_region=bindparam("region")))
+_ROLE_USED = (update(Role.__table__)
+              .where(Role.__table__.c.id == bindparam("role_id"))
+              .values(last_used_at=bindparam("when"), last_used_region=bindparam("region")))
+
+
+def _row(when: dt.datetime, event: dict) -> dict:
+    principal_arn, identity_arn = audit_events.principal_columns(event)
+    return {
+        "event_time": when,
+        "account_id": event.get("recipientAccountId"),
+        "event_name": event["eventName"],
+        "error_code": event.get("errorCode"),
+        "record": _json(event),
+        "principal_arn": principal_arn,
+        "identity_arn": identity_arn,
+    }

@@ -196,7 +196,13 @@ def gather(db: Session, principal: Principal) -> Subject:
 
 
 def with_organization(db: Session, subject: Subject) -> Subject:
-    found = organization.load(db, subject.principal.account)
+    return in_organization(organization.load(db, subject.principal.account), subject)
+
+
+def in_organization(found: organization.AccountOrganization | None,
+                    subject: Subject) -> Subject:
+    """The subject as its account's organization (``found``) limits it: the SCPs above
+    the account, and the organization's keys on the principal."""
     if found is None:
         return subject
     caller = subject.principal

@@ -46,6 +46,8 @@ def sign_in(view: View) -> Response:
     user_name = view.field("username")
     password = str(view.form.get("password", ""))
     user, needs_reset = _check_password(view, account_field, user_name, password)
+    if user is not None:
+        view.server.responses.clear()  # kept answers showing the user's PasswordLastUsed
     if user is None:
         return view.render("signin.html", 401, title="Sign in", error=INCORRECT,
                            account=account_field, username=user_name)

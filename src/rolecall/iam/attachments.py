@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..data import managed_policies
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import no_such_entity
 from ..store.tables import Group, PolicyAttachment, Role, User
 from . import quotas
@@ -121,17 +121,17 @@ def detach_role_policy(ctx: CallContext, params: dict[str, Any]) -> None:
     _detach(ctx, "role", role.id, params["PolicyArn"])
 
 
-@operation("iam", "ListAttachedUserPolicies")
+@operation("iam", "ListAttachedUserPolicies", cached=UNTIL_CHANGED)
 def list_attached_user_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _list_attached(ctx, "user", find_user(ctx, params["UserName"]).id, params)
 
 
-@operation("iam", "ListAttachedGroupPolicies")
+@operation("iam", "ListAttachedGroupPolicies", cached=UNTIL_CHANGED)
 def list_attached_group_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _list_attached(ctx, "group", find_group(ctx, params["GroupName"]).id, params)
 
 
-@operation("iam", "ListAttachedRolePolicies")
+@operation("iam", "ListAttachedRolePolicies", cached=UNTIL_CHANGED)
 def list_attached_role_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _list_attached(ctx, "role", find_role(ctx, params["RoleName"]).id, params)
 
@@ -144,7 +144,7 @@ _OUTPUT = {
 }
 
 
-@operation("iam", "ListEntitiesForPolicy")
+@operation("iam", "ListEntitiesForPolicy", cached=UNTIL_CHANGED)
 def list_entities_for_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Users, groups and roles that use a policy as a permissions policy or a boundary."""
     arn = find_policy(ctx, params["PolicyArn"]).arn

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import exists, func, select
 
 from .. import ids
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import AWSError
+from ..response_cache import USAGE_SECONDS
 from ..store.tables import Group, GroupMember, InlinePolicy, PolicyAttachment, User
 from . import quotas
 from .common import find_group, find_user, group_arn, paginate, path_matches, require_account_quota
@@ -45,7 +46,7 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Group": group_shape(group)}
 
 
-@operation("iam", "GetGroup")
+@operation("iam", "GetGroup", cached=USAGE_SECONDS)
 def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     group = find_group(ctx, params["GroupName"])
     members = list(ctx.db.scalars(
@@ -126,7 +127,7 @@ def remove_user_from_group(ctx: CallContext, params: dict[str, Any]) -> None:
         ctx.db.delete(member)
 
 
-@operation("iam", "ListGroupsForUser")
+@operation("iam", "ListGroupsForUser", cached=UNTIL_CHANGED)
 def list_groups_for_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     user = find_user(ctx, params["UserName"])
     page = paginate(groups_of_user(ctx, user.id), params, "Groups")

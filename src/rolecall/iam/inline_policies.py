@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import AWSError, no_such_entity
 from ..store.tables import InlinePolicy
 from . import quotas
@@ -93,14 +93,14 @@ def put_role_policy(ctx: CallContext, params: dict[str, Any]) -> None:
     _put(ctx, "role", role.id, role.name, params)
 
 
-@operation("iam", "GetUserPolicy")
+@operation("iam", "GetUserPolicy", cached=UNTIL_CHANGED)
 def get_user_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     user = find_user(ctx, params["UserName"])
     policy = _find(ctx, "user", user.id, params["PolicyName"])
     return {"UserName": user.name, "PolicyName": policy.name, "PolicyDocument": policy.document}
 
 
-@operation("iam", "GetGroupPolicy")
+@operation("iam", "GetGroupPolicy", cached=UNTIL_CHANGED)
 def get_group_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     group = find_group(ctx, params["GroupName"])
     policy = _find(ctx, "group", group.id, params["PolicyName"])
@@ -108,7 +108,7 @@ def get_group_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]
             "PolicyDocument": policy.document}
 
 
-@operation("iam", "GetRolePolicy")
+@operation("iam", "GetRolePolicy", cached=UNTIL_CHANGED)
 def get_role_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     role = find_role(ctx, params["RoleName"])
     policy = _find(ctx, "role", role.id, params["PolicyName"])
@@ -134,16 +134,16 @@ def delete_role_policy(ctx: CallContext, params: dict[str, Any]) -> None:
     ctx.db.delete(_find(ctx, "role", role.id, params["PolicyName"]))
 
 
-@operation("iam", "ListUserPolicies")
+@operation("iam", "ListUserPolicies", cached=UNTIL_CHANGED)
 def list_user_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _list(ctx, "user", find_user(ctx, params["UserName"]).id, params)
 
 
-@operation("iam", "ListGroupPolicies")
+@operation("iam", "ListGroupPolicies", cached=UNTIL_CHANGED)
 def list_group_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _list(ctx, "group", find_group(ctx, params["GroupName"]).id, params)
 
 
-@operation("iam", "ListRolePolicies")
+@operation("iam", "ListRolePolicies", cached=UNTIL_CHANGED)
 def list_role_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _list(ctx, "role", find_role(ctx, params["RoleName"]).id, params)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from .. import ids
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import AWSError, no_such_entity
 from ..store.tables import InstanceProfile, Role
 from . import quotas
@@ -91,7 +91,7 @@ def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[st
     return {"InstanceProfile": shape}
 
 
-@operation("iam", "GetInstanceProfile")
+@operation("iam", "GetInstanceProfile", cached=UNTIL_CHANGED)
 def get_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     profile = find_instance_profile(ctx, params["InstanceProfileName"])
     return {"InstanceProfile": instance_profile_shape(ctx, profile, with_tags=True)}
@@ -111,7 +111,7 @@ def list_instance_profiles(ctx: CallContext, params: dict[str, Any]) -> dict[str
     return page
 
 
-@operation("iam", "ListInstanceProfilesForRole")
+@operation("iam", "ListInstanceProfilesForRole", cached=UNTIL_CHANGED)
 def list_instance_profiles_for_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     role = find_role(ctx, params["RoleName"])
     profiles = ctx.db.scalars(
@@ -169,7 +169,7 @@ def untag_instance_profile(ctx: CallContext, params: dict[str, Any]) -> None:
     remove_tags(ctx, TAG_TYPE, profile.id, params["TagKeys"])
 
 
-@operation("iam", "ListInstanceProfileTags")
+@operation("iam", "ListInstanceProfileTags", cached=UNTIL_CHANGED)
 def list_instance_profile_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     profile = find_instance_profile(ctx, params["InstanceProfileName"])
     return tags_page(ctx, TAG_TYPE, profile.id, params)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import ids
 from ..data import managed_policies
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..policy import MalformedPolicyError, PolicyType, parse_policy
 from ..protocol.errors import AWSError, invalid_input, no_such_entity
 from ..store.tables import ManagedPolicy, PolicyAttachment, PolicyVersion, Role, User
@@ -249,7 +249,7 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Policy": shape}
 
 
-@operation("iam", "GetPolicy")
+@operation("iam", "GetPolicy", cached=UNTIL_CHANGED)
 def get_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Policy": _shape_one(ctx, find_policy(ctx, params["PolicyArn"]), detail=True)}
 
@@ -352,7 +352,7 @@ def create_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     return {"PolicyVersion": _version_shape(version_id, ctx.now, row.default_version)}
 
 
-@operation("iam", "GetPolicyVersion")
+@operation("iam", "GetPolicyVersion", cached=UNTIL_CHANGED)
 def get_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     arn, version_id = params["PolicyArn"], params["VersionId"]
     info = find_policy(ctx, arn)
@@ -369,7 +369,7 @@ def get_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
                                             info.row.default_version, version.document)}
 
 
-@operation("iam", "ListPolicyVersions")
+@operation("iam", "ListPolicyVersions", cached=UNTIL_CHANGED)
 def list_policy_versions(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     info = find_policy(ctx, params["PolicyArn"])
     if info.row is None:
@@ -415,7 +415,7 @@ def untag_policy(ctx: CallContext, params: dict[str, Any]) -> None:
     remove_tags(ctx, TAG_TYPE, _customer_policy(ctx, params["PolicyArn"]).id, params["TagKeys"])
 
 
-@operation("iam", "ListPolicyTags")
+@operation("iam", "ListPolicyTags", cached=UNTIL_CHANGED)
 def list_policy_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     info = find_policy(ctx, params["PolicyArn"])
     if info.row is None:

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 
 from .. import ids
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import AWSError
+from ..response_cache import USAGE_SECONDS
 from ..store.tables import InlinePolicy, InstanceProfile, PolicyAttachment, Role
 from . import quotas
 from .boundaries import boundary_shape, require_boundary_policy
@@ -132,7 +133,7 @@ _LAST_USED = select(Role.last_used_at, Role.last_used_region).where(
 )
 
 
-@operation("iam", "GetRole")
+@operation("iam", "GetRole", cached=USAGE_SECONDS)
 def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """The role as IAM state describes it is cached until that state changes; only
     RoleLastUsed, which role assumption moves, is read afresh."""
@@ -142,6 +143,7 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         lambda: role_shape(ctx, find_role(ctx, name), detail=True),
     )
     ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
+    ctx.cache_tags.append(shape["RoleId"])
     used = ctx.db.execute(_LAST_USED, {"role_id": shape["RoleId"]}).first()
     last_used: dict[str, Any] = {}
     if used is not None and used.last_used_at is not None:
@@ -246,6 +248,6 @@ def untag_role(ctx: CallContext, params: dict[str, Any]) -> None:
     remove_tags(ctx, TAG_TYPE, find_role(ctx, params["RoleName"]).id, params["TagKeys"])
 
 
-@operation("iam", "ListRoleTags")
+@operation("iam", "ListRoleTags", cached=UNTIL_CHANGED)
 def list_role_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return tags_page(ctx, TAG_TYPE, find_role(ctx, params["RoleName"]).id, params)

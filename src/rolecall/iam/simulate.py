@@ -9,20 +9,23 @@ import bisect
 import datetime as dt
 import functools
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..authz import organization
 from ..authz.gather import (
     Subject,
     boundary_policies,
     entity_policies,
+    in_organization,
     tags_of,
     with_organization,
 )
-from ..operations import CallContext, operation
+from ..authz.organization import AccountOrganization
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..policy import (
     Decision,
     MalformedPolicyError,
@@ -429,11 +432,15 @@ def _given_boundary(params: dict[str, Any]) -> list[str] | None:
     return given
 
 
-def _boundary(ctx: CallContext, row: Any, params: dict[str, Any]) -> list[PolicyRef] | None:
+def _boundary(source: _Source, params: dict[str, Any]) -> list[PolicyRef] | None:
     """Boundary policies given as strings replace the entity's own boundary."""
     given = _given_boundary(params)
     if given:
         return input_policies(given, "PermissionsBoundaryPolicyInputList", PolicyType.BOUNDARY)
+    return source.boundary
+
+
+def _own_boundary(ctx: CallContext, row: Any) -> list[PolicyRef] | None:
     arn = getattr(row, "permissions_boundary", None)
     if not arn:
         return None
@@ -452,24 +459,48 @@ def _source_principal(ctx: CallContext, kind: str, row: Any) -> RequestPrincipal
     return RequestPrincipal(real_arn, ctx.account_id, "User")
 
 
-@operation("iam", "SimulatePrincipalPolicy")
+@dataclass(frozen=True)
+class _Source:
+    """What the simulator reads of the entity behind PolicySourceArn, kept until IAM state
+    changes (``Server.memo``), so a simulation is decided from memory."""
+
+    kind: str
+    policies: list[PolicyRef]
+    boundary: list[PolicyRef] | None  # the entity's own
+    principal: RequestPrincipal
+    organization: AccountOrganization | None
+
+
+def _load_source(ctx: CallContext, arn: str) -> _Source:
+    kind, row = _source(ctx, arn)
+    return _Source(kind, _source_policies(ctx, kind, row), _own_boundary(ctx, row),
+                   _source_principal(ctx, kind, row), organization.load(ctx.db, ctx.account_id))
+
+
+@operation("iam", "SimulatePrincipalPolicy", cached=UNTIL_CHANGED)
 def simulate_principal_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    kind, row = _source(ctx, params["PolicySourceArn"])
+    arn = params["PolicySourceArn"]
+    source = ctx.server.memo(("SimulationSource", ctx.account_id, arn),
+                             lambda: _load_source(ctx, arn))
     caller_arn = params.get("CallerArn")
-    if params.get("ResourcePolicy") is not None and kind != "user" and caller_arn is None:
+    if params.get("ResourcePolicy") is not None and source.kind != "user" and caller_arn is None:
         # The text a recorded SimulatePrincipalPolicy response gives for a role.
         raise invalid_input("Invalid caller - Caller must be an IAM user in this context.")
-    principal = _caller(caller_arn, ctx.db) or _source_principal(ctx, kind, row)
-    identity = _source_policies(ctx, kind, row) + input_policies(
+    caller = _caller(caller_arn, ctx.db)
+    # A copy: the organization's keys are set on the principal decided.
+    principal = caller or replace(source.principal)
+    identity = source.policies + input_policies(
         params.get("PolicyInputList"), "PolicyInputList", PolicyType.IDENTITY)
-    simulation = _simulation(ctx, params, principal, identity, _boundary(ctx, row, params))
-    subject = with_organization(ctx.db, Subject(principal, simulation.policies))
+    simulation = _simulation(ctx, params, principal, identity, _boundary(source, params))
+    subject = Subject(principal, simulation.policies)
+    subject = (with_organization(ctx.db, subject) if caller is not None
+               else in_organization(source.organization, subject))
     simulation.policies = subject.policies
     simulation.in_organization = principal.org_id is not None
     return paginate(simulation.run(), params, "EvaluationResults")
 
 
-@operation("iam", "SimulateCustomPolicy")
+@operation("iam", "SimulateCustomPolicy", cached=UNTIL_CHANGED)
 def simulate_custom_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     identity = input_policies(params["PolicyInputList"], "PolicyInputList", PolicyType.IDENTITY)
     boundary_texts = _given_boundary(params)

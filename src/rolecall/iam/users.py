@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from .. import ids
-from ..operations import CallContext, operation
+from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import AWSError
+from ..response_cache import USAGE_SECONDS
 from ..store.tables import (
     AccessKey,
     Account,
@@ -90,7 +91,7 @@ def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"User": user_shape(ctx, user, detail=True)}
 
 
-@operation("iam", "GetUser")
+@operation("iam", "GetUser", cached=USAGE_SECONDS)
 def get_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params.get("UserName")
     if name is None:
@@ -180,7 +181,7 @@ def untag_user(ctx: CallContext, params: dict[str, Any]) -> None:
     remove_tags(ctx, TAG_TYPE, find_user(ctx, params["UserName"]).id, params["TagKeys"])
 
 
-@operation("iam", "ListUserTags")
+@operation("iam", "ListUserTags", cached=UNTIL_CHANGED)
 def list_user_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return tags_page(ctx, TAG_TYPE, find_user(ctx, params["UserName"]).id, params)
 
