@@ -5,10 +5,15 @@ with botocore's SigV4 signer (valid for the 15-minute clock-skew window), and re
 over keep-alive connections with `wrk` (Debian package `wrk`) from a second process.
 
     .venv/bin/python benchmarks/http_bench.py [--duration 10] [--connections 32]
-        [--workers 1] [--compare-moto] [--operations GetCallerIdentity,GetRole]
+        [--workers 1] [--compare-moto] [--compare-bare] [--half-load]
+        [--db sqlite|postgresql] [--operations GetCallerIdentity,GetRole]
 
-With --compare-moto, the same requests run against moto's server (`python3 -m moto.server`,
-if moto is importable by python3) in the same run, for a side-by-side figure.
+With --compare-moto, the same requests run against moto's server (`python -m moto.server`
+with this interpreter) in the same run, for a side-by-side figure; with
+--compare-bare, against a bare ASGI app under the same uvicorn (benchmarks/bare_asgi.py),
+the HTTP layer's ceiling. --half-load adds p99 at half of each maximum rate (wrk's delay
+hook spaces each connection's requests). --db postgresql runs on a fresh database of the
+PostgreSQL server at --pg-admin-url.
 """
 
 from __future__ import annotations
@@ -96,16 +101,22 @@ def start_rolecall(db: str, workers: int) -> tuple[subprocess.Popen, str]:
 
 def start_moto() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    python = shutil.which("python3") or "python3"
-    process = subprocess.Popen([python, "-m", "moto.server", "-p", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     wait_healthy(endpoint + "/moto-api/", process)
     return process, endpoint
 
 
+READER_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:SimulatePrincipalPolicy"],
+     "Resource": "*"}]})
+
+
 def setup_identities(endpoint: str, root: dict, with_role: bool) -> dict:
-    """Create a user (and the role it may assume); return the user's key."""
+    """Create the bench user, allowed IAM's reads by an inline policy (so every call is
+    decided by policies, not by the root's privilege), and the role it may assume, with a
+    managed policy attached; return the user's key."""
     import boto3
 
     kwargs = dict(endpoint_url=endpoint, region_name="us-east-1",
@@ -114,9 +125,12 @@ def setup_identities(endpoint: str, root: dict, with_role: bool) -> dict:
     iam = boto3.client("iam", **kwargs)
     account = root["AccountId"]
     iam.create_user(UserName="bench")
+    iam.put_user_policy(UserName="bench", PolicyName="reader", PolicyDocument=READER_POLICY)
     if with_role:
         iam.create_role(RoleName="bench-role",
                         AssumeRolePolicyDocument=TRUST.replace("{account}", account))
+        iam.attach_role_policy(RoleName="bench-role",
+                               PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
     key = iam.create_access_key(UserName="bench")["AccessKey"]
     return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
 
@@ -149,7 +163,10 @@ def signed_requests(endpoint: str, operation: str, key: dict, account: str, coun
     return out
 
 
-def wrk_script(requests: list, path: pathlib.Path, host: str) -> None:
+def wrk_script(requests: list, path: pathlib.Path, host: str,
+               delay_ms: float | None = None) -> None:
+    """A wrk script replaying ``requests`` in turn; ``delay_ms`` spaces each connection's
+    requests, for a load below the maximum rate."""
     lines = ["local reqs = {}"]
     for i, (headers, body) in enumerate(requests, start=1):
         # wrk does not add Host to requests formatted at load time; it is a signed header.
@@ -158,10 +175,9 @@ def wrk_script(requests: list, path: pathlib.Path, host: str) -> None:
         lines.append(f"reqs[{i}] = wrk.format('POST', '/', {{{header_table}}}, "
                      f"{json.dumps(body)})")
     lines += ["local n = 0", "request = function()", "  n = n % #reqs + 1", "  return reqs[n]",
-              "end",
-              "response = function(status, headers, body)",
-              "  if status ~= 200 then wrk.thread:set('bad', (wrk.thread:get('bad') or 0) + 1)"
-              " end", "end"]
+              "end"]
+    if delay_ms is not None:
+        lines += ["delay = function()", f"  return {delay_ms:.3f}", "end"]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -180,56 +196,125 @@ def run_wrk(endpoint: str, script: pathlib.Path, duration: int, connections: int
             "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
+def start_bare() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir",
+         str(pathlib.Path(__file__).parent), "--port", str(port), "--loop", "uvloop",
+         "--http", "httptools", "--no-access-log", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, endpoint
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the bare ASGI app did not start")
+
+
+def postgres_database(admin_url: str) -> str:
+    """A fresh database on the PostgreSQL server of ``admin_url``; its URL."""
+    import psycopg
+
+    name = f"rolecall_bench_{os.getpid()}"
+    with psycopg.connect(admin_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(admin_url: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+def measure(name: str, endpoint: str, operation: str, signer: dict, account: str,
+            scratch: str, args: argparse.Namespace) -> dict:
+    """The maximum rate, then (with --half-load) p99 at half of it."""
+    host = endpoint.removeprefix("http://")
+    requests = signed_requests(endpoint, operation, signer, account, 200)
+    script = pathlib.Path(scratch) / f"{name}-{operation}.lua"
+    wrk_script(requests, script, host)
+    result = run_wrk(endpoint, script, args.duration, args.connections)
+    line = (f"{name:9} {operation:26} {result['rps']:9.0f} req/s  p99 "
+            f"{result['p99_ms']:8.2f} ms  non-2xx {result['errors']}")
+    if args.half_load and result["rps"] > 0:
+        delay_ms = 1000.0 * args.connections / (result["rps"] / 2)
+        wrk_script(requests, script, host, delay_ms)
+        half = run_wrk(endpoint, script, args.duration, args.connections)
+        result["half"] = half
+        line += f"   at {half['rps']:.0f} req/s: p99 {half['p99_ms']:.2f} ms"
+    print(line, flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--operations",
-                        default="GetCallerIdentity,GetCallerIdentity-session,GetRole,AssumeRole")
+    parser.add_argument("--operations", default=",".join(OPERATIONS))
     parser.add_argument("--compare-moto", action="store_true")
+    parser.add_argument("--compare-bare", action="store_true",
+                        help="also measure a bare ASGI app under the same uvicorn (the ceiling)")
+    parser.add_argument("--half-load", action="store_true",
+                        help="also measure p99 at half of each maximum rate")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pg-admin-url",
+                        default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     operations = args.operations.split(",")
-    rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        db = f"sqlite:///{scratch}/bench.db"
-        created = subprocess.run(
-            [str(BIN / "rolecall"), "accounts", "create", "--account-id", "123456789012",
-             "--db", db], capture_output=True, text=True, check=True)
-        root = json.loads(created.stdout)
-        targets = [("rolecall", lambda: start_rolecall(db, args.workers))]
-        if args.compare_moto:
-            targets.append(("moto", start_moto))
-        for name, start in targets:
-            process, endpoint = start()
-            try:
-                key = setup_identities(endpoint, root if name == "rolecall" else {
-                    "AccountId": "123456789012", "AccessKeyId": "AKIAMOTOBENCH0000000",
-                    "SecretAccessKey": "x" * 40}, operations != ["GetCallerIdentity"])
-                account = root["AccountId"] if name == "rolecall" else "123456789012"
-                for operation in operations:
-                    # GetCallerIdentity and GetRole are signed by the bench user... except the
-                    # role read, which needs the root (no policy grants the user iam:GetRole).
-                    signer = key if operation != "GetRole" else root
-                    if name == "moto":
-                        signer = key
-                    if operation == "GetCallerIdentity-session":
-                        signer = role_session(endpoint, key, account)
-                    script = pathlib.Path(scratch) / f"{name}-{operation}.lua"
-                    wrk_script(signed_requests(endpoint, operation, signer, account, 200),
-                               script, endpoint.removeprefix("http://"))
-                    result = run_wrk(endpoint, script, args.duration, args.connections)
-                    rows.append((name, operation, result))
-                    print(f"{name:9} {operation:18} {result['rps']:10.0f} req/s   "
-                          f"p99 {result['p99_ms']:8.2f} ms   non-2xx {result['errors']}",
-                          flush=True)
-            finally:
-                process.terminate()
-                process.wait(timeout=20)
-    print(f"# workers={args.workers} connections={args.connections} "
+        db = (f"sqlite:///{scratch}/bench.db" if args.db == "sqlite"
+              else postgres_database(args.pg_admin_url))
+        try:
+            run(args, operations, db, scratch)
+        finally:
+            if args.db == "postgresql":
+                drop_postgres_database(args.pg_admin_url, db)
+    print(f"# workers={args.workers} connections={args.connections} db={args.db} "
           f"duration={args.duration}s cores={os.cpu_count()}")
+
+
+def run(args: argparse.Namespace, operations: list[str], db: str, scratch: str) -> None:
+    if args.compare_bare:
+        process, endpoint = start_bare()
+        try:
+            measure("bare-asgi", endpoint, "GetCallerIdentity",
+                    {"AccessKeyId": "AKIABARE000000000000", "SecretAccessKey": "x" * 40},
+                    "123456789012", scratch, args)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    created = subprocess.run(
+        [str(BIN / "rolecall"), "accounts", "create", "--account-id", "123456789012",
+         "--db", db], capture_output=True, text=True, check=True)
+    root = json.loads(created.stdout)
+    targets = [("rolecall", lambda: start_rolecall(db, args.workers))]
+    if args.compare_moto:
+        targets.append(("moto", start_moto))
+    for name, start in targets:
+        process, endpoint = start()
+        try:
+            if name == "moto":  # moto checks no signature: any key of the account does
+                root = {"AccountId": "123456789012", "AccessKeyId": "AKIAMOTOBENCH0000000",
+                        "SecretAccessKey": "x" * 40}
+            key = setup_identities(endpoint, root, True)
+            account = root["AccountId"]
+            for operation in operations:
+                signer = key
+                if operation == "GetCallerIdentity-session":
+                    signer = role_session(endpoint, key, account)
+                measure(name, endpoint, operation, signer, account, scratch, args)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,11 @@ import base64
 import binascii
 import dataclasses
 import functools
-import json
 import secrets
 import zlib
 from dataclasses import dataclass, field
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -75,7 +75,9 @@ def _cipher(key: bytes) -> AESGCM:
 
 def seal(claims: SessionClaims, key: bytes) -> str:
     data = {name: getattr(claims, name) for name in _FIELDS}
-    payload = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
+    # Level 1: the claims are a few hundred bytes, and the best level costs twice the time
+    # of the fastest for a few bytes less.
+    payload = zlib.compress(orjson.dumps(data), 1)
     nonce = secrets.token_bytes(12)
     sealed = _VERSION + nonce + _cipher(key).encrypt(nonce, payload, _VERSION)
     return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
@@ -87,7 +89,7 @@ def unseal(token: str, key: bytes) -> SessionClaims:
         if raw[:1] != _VERSION or len(raw) < 30:
             raise InvalidToken
         payload = _cipher(key).decrypt(raw[1:13], raw[13:], _VERSION)
-        data = json.loads(zlib.decompress(payload))
+        data = orjson.loads(zlib.decompress(payload))
     except (InvalidTag, ValueError, binascii.Error, zlib.error) as exc:
         raise InvalidToken from exc
     for name in ("policies", "policy_arns", "transitive_tag_keys"):
