@@ -1,8 +1,9 @@
-"""SAML providers, SSH public keys, signing and server certificates compared by shape with
-responses recorded from AWS, one recording per operation.
+"""SAML providers, SSH public keys, signing and server certificates and login profiles
+compared by shape with responses recorded from AWS, one recording per operation.
 
 Sources: LocalStack's AWS-validated snapshot suites in github.com/localstack/localstack,
 ``tests/aws/services/iam/test_iam_saml_providers.snapshot.json``,
+``test_iam_users.snapshot.json`` (TestUserLoginProfile),
 ``test_iam_ssh_public_keys.snapshot.json``, ``test_iam_signing_certificates.snapshot.json``
 and ``test_iam_server_certificates.snapshot.json`` (recorded against AWS in February and
 March 2026). Each test names the recorded response it follows.
@@ -279,3 +280,42 @@ def test_server_certificate_errors(iam):
     assert {"Error": err.value.response["Error"],
             "Status": err.value.response["ResponseMetadata"]["HTTPStatusCode"]} == sender(
         "EntityAlreadyExists", "The Server Certificate with name twice already exists.", 409)
+
+
+# --- login profiles (test_iam_users.snapshot.json, TestUserLoginProfile) --------------
+
+LOGIN_PROFILE = {"CreateDate": "<datetime>", "PasswordResetRequired": False,
+                 "UserName": "<user-name:1>"}
+PASSWORD = "Recorded-Passw0rd!"
+
+
+def test_login_profile_lifecycle(iam):
+    # test_login_profile_lifecycle: create-login-profile, get-login-profile,
+    # get-updated-login-profile, delete-login-profile, get-deleted-login-profile-error
+    iam.create_user(UserName="console")
+    created = iam.create_login_profile(UserName="console", Password=PASSWORD)
+    assert shape(created) == recorded({"LoginProfile": LOGIN_PROFILE})
+    assert shape(iam.get_login_profile(UserName="console")) == recorded(
+        {"LoginProfile": LOGIN_PROFILE})
+    iam.update_login_profile(UserName="console", PasswordResetRequired=True)
+    updated = iam.get_login_profile(UserName="console")["LoginProfile"]
+    assert updated["PasswordResetRequired"] is True
+    assert shape(iam.delete_login_profile(UserName="console")) == {}
+    assert recorded_error(iam.get_login_profile, UserName="console") == sender(
+        "NoSuchEntity", "Login Profile for User console cannot be found.", 404)
+
+
+def test_login_profile_errors(iam):
+    # test_login_profile_errors: create-login-profile-unknown-user-error,
+    # create-duplicate-login-profile-error, delete-nonexistent-login-profile-error,
+    # delete-login-profile-unknown-user-error
+    iam.create_user(UserName="console")
+    assert recorded_error(iam.create_login_profile, UserName="nonexistent-user",
+                          Password=PASSWORD) == NO_SUCH_USER
+    assert recorded_error(iam.delete_login_profile, UserName="console") == sender(
+        "NoSuchEntity", "Login Profile for User console cannot be found.", 404)
+    iam.create_login_profile(UserName="console", Password=PASSWORD)
+    assert recorded_error(iam.create_login_profile, UserName="console",
+                          Password=PASSWORD) == sender(
+        "EntityAlreadyExists", "Login Profile for user console already exists.", 409)
+    assert recorded_error(iam.delete_login_profile, UserName="nonexistent-user") == NO_SUCH_USER
