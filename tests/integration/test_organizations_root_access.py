@@ -127,35 +127,56 @@ def _error(call, **params) -> tuple[str, str]:
     return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
 
 
-def test_the_root_password_is_allowed_audited_and_deleted(root_sessions):
+def _new_member(server, admin) -> str:
+    orgs = _client(server.endpoint, "organizations", admin)
+    request = orgs.create_account(Email=f"r-{uuid.uuid4().hex[:8]}@example.com",
+                                  AccountName="member")["CreateAccountStatus"]
+    return orgs.describe_create_account_status(
+        CreateAccountRequestId=request["Id"])["CreateAccountStatus"]["AccountId"]
+
+
+def test_the_root_password_is_audited_deleted_and_allowed_again(root_sessions):
     server, admin, _, member = root_sessions
+    # Created before root credentials were managed centrally, the member's root user has
+    # the password Organizations gives it (nobody knows it; it is recovered by e-mail).
     audit, _ = _root_iam(server, admin, member, AUDIT_TASK)
+    original = audit.get_login_profile()["LoginProfile"]
+    assert (original["UserName"], original["PasswordResetRequired"]) == (member, False)
+    assert audit.get_account_summary()["SummaryMap"]["AccountPasswordPresent"] == 1
+    assert _error(audit.delete_login_profile)[0] == "AccessDenied"
+
+    delete, _ = _root_iam(server, admin, member, DELETE_TASK)
+    delete.delete_login_profile()
+    assert _error(delete.delete_login_profile) == (
+        "NoSuchEntity", f"Login Profile for User {member} cannot be found.")
     assert _error(audit.get_login_profile) == (
         "NoSuchEntity", f"Login Profile for User {member} cannot be found.")
     assert audit.get_account_summary()["SummaryMap"]["AccountPasswordPresent"] == 0
     assert _error(audit.create_login_profile)[0] == "AccessDenied"
 
-    recover, _ = _root_iam(server, admin, member, CREATE_PASSWORD_TASK)
-    unvalidated = _client(server.endpoint, "iam", _root_iam(
-        server, admin, member, CREATE_PASSWORD_TASK)[1], parameter_validation=False)
+    recover, creds = _root_iam(server, admin, member, CREATE_PASSWORD_TASK)
+    unvalidated = _client(server.endpoint, "iam", creds, parameter_validation=False)
     code, message = _error(unvalidated.create_login_profile, Password="Chosen-by-caller-1")
     assert (code, "AssumeRoot" in message) == ("ValidationError", True)
     created = recover.create_login_profile()["LoginProfile"]
     assert (created["UserName"], created["PasswordResetRequired"]) == (member, False)
     assert _error(recover.create_login_profile) == (
         "EntityAlreadyExists", f"Login Profile for user {member} already exists.")
-    # The task policy allows the password's creation and nothing else, not even other users'.
+    # The task policy allows the password's creation and reading, not other users' nor
+    # its deletion.
     assert _error(recover.get_login_profile, UserName="someone")[0] == "AccessDenied"
     assert _error(recover.delete_login_profile)[0] == "AccessDenied"
-
-    fetched = audit.get_login_profile()["LoginProfile"]
-    assert fetched == created
+    assert recover.get_login_profile()["LoginProfile"] == created
+    assert audit.get_login_profile()["LoginProfile"] == created
     assert audit.get_account_summary()["SummaryMap"]["AccountPasswordPresent"] == 1
 
-    delete, _ = _root_iam(server, admin, member, DELETE_TASK)
-    delete.delete_login_profile()
-    assert _error(delete.delete_login_profile)[0] == "NoSuchEntity"
+
+def test_accounts_created_under_central_management_have_no_root_password(root_sessions):
+    server, admin, _, _ = root_sessions
+    member = _new_member(server, admin)
+    audit, _ = _root_iam(server, admin, member, AUDIT_TASK)
     assert _error(audit.get_login_profile)[0] == "NoSuchEntity"
+    assert audit.get_account_summary()["SummaryMap"]["AccountPasswordPresent"] == 0
 
 
 def test_user_name_may_be_left_out_by_iam_users_and_root_sessions_only(setup):
@@ -173,7 +194,8 @@ def test_user_name_may_be_left_out_by_iam_users_and_root_sessions_only(setup):
 
 
 def test_the_aws_cli_allows_and_reads_the_root_password(root_sessions, tmp_path):
-    server, admin, _, member = root_sessions
+    server, admin, _, _ = root_sessions
+    member = _new_member(server, admin)
     management = AwsCli(tmp_path / "home", new_account(server))
     management.env.update(AWS_ACCESS_KEY_ID=admin["AccessKeyId"],
                           AWS_SECRET_ACCESS_KEY=admin["SecretAccessKey"])
@@ -193,5 +215,3 @@ def test_the_aws_cli_allows_and_reads_the_root_password(root_sessions, tmp_path)
     assert fetched.returncode == 0, fetched.stderr
     assert fetched.json["LoginProfile"]["CreateDate"] == created.json["LoginProfile"][
         "CreateDate"]
-    audit = _root_iam(server, admin, member, DELETE_TASK)[0]
-    audit.delete_login_profile()
