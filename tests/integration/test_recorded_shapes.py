@@ -201,3 +201,18 @@ def test_get_federation_token_reports_packed_policy_size(account, iam):
     assert isinstance(out["PackedPolicySize"], int)
     assert set(out) - {"ResponseMetadata"} == {"Credentials", "FederatedUser",
                                                 "PackedPolicySize"}
+
+
+def test_list_policies_lists_the_oldest_first(iam):
+    # test_iam_managed_policies.snapshot.json: list-policies-aws-page (Scope=AWS, MaxItems=5)
+    # records the versions v1, v12, v178, v7, v14 and a fourth name that is
+    # "AWSCloudFormation" + the third: AdministratorAccess, PowerUserAccess, ReadOnlyAccess,
+    # AWSCloudFormationReadOnlyAccess, CloudFrontFullAccess, the five created first.
+    page = iam.list_policies(Scope="AWS", MaxItems=5)
+    assert [p["PolicyName"] for p in page["Policies"]] == [
+        "AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess",
+        "AWSCloudFormationReadOnlyAccess", "CloudFrontFullAccess"]
+    assert page["IsTruncated"] and "Marker" in page
+    older = iam.create_policy(PolicyName="zz-first", PolicyDocument=LIST_BUCKET)["Policy"]["Arn"]
+    newer = iam.create_policy(PolicyName="aa-second", PolicyDocument=LIST_BUCKET)["Policy"]["Arn"]
+    assert [p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]] == [older, newer]

@@ -22,6 +22,7 @@ from ..store.tables import (
     PolicyAttachment,
     PolicyVersion,
     Role,
+    RootLoginProfile,
     SAMLProvider,
     ServerCertificate,
     SigningCertificate,
@@ -75,8 +76,9 @@ def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         "MFADevicesInUse": _count(ctx, MFADevice, MFADevice.owner_id.is_not(None)),
         "AccountMFAEnabled": min(1, _count(ctx, MFADevice, MFADevice.owner_id == account)),
         # Always reported (recorded SummaryMap, localstack test_iam_account_summary.snapshot.json);
-        # a rolecall root user signs in with access keys only, so it has no password.
-        "AccountPasswordPresent": 0,
+        # a rolecall root user has a password only once centralized root access gives it
+        # one (CreateLoginProfile in an AssumeRoot session).
+        "AccountPasswordPresent": int(ctx.db.get(RootLoginProfile, account) is not None),
         "AccountAccessKeysPresent": min(1, _count(ctx, AccessKey, AccessKey.user_id.is_(None))),
         "AccountSigningCertificatesPresent": min(
             1, _count(ctx, SigningCertificate, SigningCertificate.user_id.is_(None))),

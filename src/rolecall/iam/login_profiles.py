@@ -1,4 +1,6 @@
-"""Console passwords of IAM users: Create/Get/Update/DeleteLoginProfile and ChangePassword.
+"""Console passwords of IAM users: Create/Get/Update/DeleteLoginProfile and ChangePassword;
+and the root user's password as centralized root access manages it (Create/Get/Delete-
+LoginProfile without UserName in an AssumeRoot session).
 
 Passwords are kept only as salted scrypt hashes (earlier ones too, as many as the
 password policy's PasswordReusePrevention needs). Until an account sets its own password
@@ -21,7 +23,13 @@ from ..auth.principal import IAM_USER
 from ..operations import CallContext, operation
 from ..policy.evaluate import IMPLICIT_DENY
 from ..protocol.errors import AWSError, no_such_entity
-from ..store.tables import AccountPasswordPolicy, LoginProfile, PasswordHistory
+from ..store.tables import (
+    AccountPasswordPolicy,
+    LoginProfile,
+    PasswordHistory,
+    RootLoginProfile,
+    User,
+)
 from .common import find_user
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -32,6 +40,14 @@ NOT_AN_IAM_USER = ("The request was rejected because the type of user for the tr
 WRONG_OLD_PASSWORD = "The old password is incorrect."
 EXPIRED_HARD = ("Your password has expired and the account password policy does not allow you "
                 "to change it; an administrator must reset it.")
+# AWS's answer to a call on "your own user" by a principal that is no IAM user; the
+# root user may leave UserName out only in an AssumeRoot session (API reference).
+NO_USER_NAME = "Must specify userName when calling with non-User credentials"
+PASSWORD_REQUIRED = ("1 validation error detected: Value at 'password' failed to satisfy "
+                     "constraint: Member must not be null")
+ROOT_PASSWORD_GIVEN = ("Password must be omitted when you make the request with an "
+                       "AssumeRoot session.")
+ROOT_TASK = "root-task"
 # The non-alphanumeric characters password policies count as symbols.
 SYMBOLS = set("!@#$%^&*()_+-=[]{}|'")
 
@@ -101,17 +117,49 @@ def _profile(ctx: CallContext, user_id: str, user_name: str) -> LoginProfile:
     return profile
 
 
-def _shape(user_name: str, profile: LoginProfile) -> dict[str, Any]:
+def _shape(user_name: str, profile: LoginProfile | RootLoginProfile) -> dict[str, Any]:
+    reset = getattr(profile, "password_reset_required", False)
     return {"UserName": user_name, "CreateDate": profile.created_at,
-            "PasswordResetRequired": profile.password_reset_required}
+            "PasswordResetRequired": reset}
+
+
+def _is_root_form(ctx: CallContext, params: dict[str, Any]) -> bool:
+    """Whether the call is about the root user's password: UserName left out by the root
+    user, which IAM allows only in an AssumeRoot session (the API reference, UserName of
+    Create/Get/DeleteLoginProfile). Without UserName anyone else means their own user."""
+    if params.get("UserName"):
+        return False
+    p = ctx.principal
+    if p.is_root:
+        if p.session is None or p.session.kind != ROOT_TASK:
+            raise AWSError("ValidationError", NO_USER_NAME)
+        return True
+    if p.type != IAM_USER or p.user_id is None:
+        raise AWSError("ValidationError", NO_USER_NAME)
+    return False
+
+
+def _user(ctx: CallContext, params: dict[str, Any]) -> User:
+    name = params.get("UserName")
+    if name:
+        return find_user(ctx, name)
+    return find_user(ctx, ctx.principal.user_name or "")
+
+
+def _root_profile(ctx: CallContext) -> RootLoginProfile:
+    profile = ctx.db.get(RootLoginProfile, ctx.account_id)
+    if profile is None:
+        raise no_such_entity(f"Login Profile for User {ctx.account_id} cannot be found.")
+    return profile
 
 
 @operation("iam", "CreateLoginProfile")
 def create_login_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    if not params.get("UserName") or params.get("Password") is None:
-        raise AWSError("NotImplemented", "CreateLoginProfile without UserName and Password "
-                       "(root password recovery) is not implemented by rolecall.")
-    user = find_user(ctx, params["UserName"])
+    if _is_root_form(ctx, params):
+        return {"LoginProfile": _shape(ctx.account_id, _create_root_profile(ctx, params))}
+    if params.get("Password") is None:
+        raise AWSError("ValidationError", PASSWORD_REQUIRED)
+    user = _user(ctx, params)
     if ctx.db.get(LoginProfile, user.id) is not None:
         raise AWSError("EntityAlreadyExists", f"Login Profile for user {user.name} already exists.")
     check_password(ctx, params["Password"])
@@ -122,12 +170,25 @@ def create_login_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     return {"LoginProfile": _shape(user.name, profile)}
 
 
+def _create_root_profile(ctx: CallContext, params: dict[str, Any]) -> RootLoginProfile:
+    """Allow the member account's root user to recover a password: as for an account
+    Organizations creates, the root user gets a password nobody knows, which the sign-in
+    page's password recovery replaces. The caller never chooses it."""
+    if params.get("Password") is not None:
+        raise AWSError("ValidationError", ROOT_PASSWORD_GIVEN)
+    if ctx.db.get(RootLoginProfile, ctx.account_id) is not None:
+        raise AWSError("EntityAlreadyExists",
+                       f"Login Profile for user {ctx.account_id} already exists.")
+    profile = RootLoginProfile(account_id=ctx.account_id, created_at=ctx.now)
+    ctx.db.add(profile)
+    return profile
+
+
 @operation("iam", "GetLoginProfile")
 def get_login_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    if not params.get("UserName"):
-        raise AWSError("NotImplemented", "GetLoginProfile without UserName (the root user's "
-                       "password) is not implemented by rolecall.")
-    user = find_user(ctx, params["UserName"])
+    if _is_root_form(ctx, params):
+        return {"LoginProfile": _shape(ctx.account_id, _root_profile(ctx))}
+    user = _user(ctx, params)
     return {"LoginProfile": _shape(user.name, _profile(ctx, user.id, user.name))}
 
 
@@ -144,10 +205,10 @@ def update_login_profile(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @operation("iam", "DeleteLoginProfile")
 def delete_login_profile(ctx: CallContext, params: dict[str, Any]) -> None:
-    if not params.get("UserName"):
-        raise AWSError("NotImplemented", "DeleteLoginProfile without UserName (the root user's "
-                       "password) is not implemented by rolecall.")
-    user = find_user(ctx, params["UserName"])
+    if _is_root_form(ctx, params):
+        ctx.db.delete(_root_profile(ctx))
+        return
+    user = _user(ctx, params)
     ctx.db.delete(_profile(ctx, user.id, user.name))
 
 

@@ -254,6 +254,16 @@ def get_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Policy": _shape_one(ctx, find_policy(ctx, params["PolicyArn"]), detail=True)}
 
 
+def _listing_order(info: PolicyInfo) -> tuple[dt.datetime, str]:
+    """Oldest first: recorded (localstack test_iam_managed_policies.snapshot.json,
+    list-policies-aws-page), Scope=AWS begins AdministratorAccess, PowerUserAccess,
+    ReadOnlyAccess, AWSCloudFormationReadOnlyAccess, CloudFrontFullAccess, the policies
+    created first, not the first names. Customer managed policies take their place by the
+    same date."""
+    created = info.created
+    return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)), info.arn
+
+
 @operation("iam", "ListPolicies")
 def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     scope = params.get("Scope") or "All"
@@ -279,7 +289,7 @@ def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             return bool(in_use[usage]) if usage else bool(as_policy or as_boundary)
         return True
 
-    matching = sorted((i for i in infos if wanted(i)), key=lambda i: (i.name.lower(), i.arn))
+    matching = sorted((i for i in infos if wanted(i)), key=_listing_order)
     page = paginate(matching, params, "Policies")
     page["Policies"] = [
         policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))

@@ -121,17 +121,19 @@ def update_saml_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
 
 @operation("iam", "GetSAMLProvider")
 def get_saml_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Recorded (localstack test_iam_saml_providers.snapshot.json, get-response): Tags and
+    PrivateKeyList are present when empty, and AssertionEncryptionMode is "Allowed", the
+    mode of a provider without private keys (the only kind rolecall keeps)."""
     provider = find_provider(ctx, params["SAMLProviderArn"])
-    result: dict[str, Any] = {
+    return {
         "SAMLProviderUUID": provider.uuid,
         "SAMLMetadataDocument": provider.metadata_document,
         "CreateDate": provider.created_at,
         "ValidUntil": provider.valid_until,
+        "Tags": list_tags(ctx.db, TAG_TYPE, provider.arn),
+        "AssertionEncryptionMode": "Allowed",
+        "PrivateKeyList": [],
     }
-    tags = list_tags(ctx.db, TAG_TYPE, provider.arn)
-    if tags:
-        result["Tags"] = tags
-    return result
 
 
 @operation("iam", "ListSAMLProviders")

@@ -32,13 +32,16 @@ def malformed(message: str) -> AWSError:
     return AWSError("MalformedCertificate", message)
 
 
-def parse_certificate(body: str, now: dt.datetime) -> x509.Certificate:
+UNPARSABLE = "Unable to parse certificate. Please ensure the certificate is in PEM format."
+
+
+def parse_certificate(body: str, now: dt.datetime, unparsable: str = UNPARSABLE
+                      ) -> x509.Certificate:
     """The one PEM certificate in ``body``; an unparseable or expired one is malformed."""
     try:
         cert = x509.load_pem_x509_certificate(body.strip().encode("latin-1"))
     except ValueError:
-        raise malformed("Unable to parse certificate. "
-                        "Please ensure the certificate is in PEM format.") from None
+        raise malformed(unparsable) from None
     if cert.not_valid_after_utc < now:
         raise malformed("Certificate is no longer valid. "
                         "The 'Not After' date restriction on the certificate has passed.")
@@ -94,7 +97,10 @@ def certificates_of(ctx: CallContext, user_id: str | None) -> list[SigningCertif
 @operation("iam", "UploadSigningCertificate")
 def upload_signing_certificate(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     user_id, user_name = _owner(ctx, params)
-    cert = parse_certificate(params["CertificateBody"], ctx.now)
+    # Recorded (localstack test_iam_signing_certificates.snapshot.json,
+    # upload-invalid-certificate-error): the body that is no certificate is quoted.
+    body = params["CertificateBody"]
+    cert = parse_certificate(body, ctx.now, f"Certificate {body} is malformed.")
     if not isinstance(cert.public_key(), rsa.RSAPublicKey):
         raise AWSError("InvalidCertificate", "The certificate must use an RSA public key.")
     fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
@@ -104,7 +110,8 @@ def upload_signing_certificate(ctx: CallContext, params: dict[str, Any]) -> dict
         raise AWSError("DuplicateCertificate",
                        "The same certificate is already associated with a user in the account.")
     if len(certificates_of(ctx, user_id)) >= quotas.SIGNING_CERTIFICATES_PER_USER:
-        raise quotas.exceeded("SigningCertificatesPerUser", quotas.SIGNING_CERTIFICATES_PER_USER)
+        # The quota's name as recorded (upload-exceeds-limit-error in the same snapshot).
+        raise quotas.exceeded("CertificatesPerUser", quotas.SIGNING_CERTIFICATES_PER_USER)
     row = SigningCertificate(id=_certificate_id(), account_id=ctx.account_id, user_id=user_id,
                              body=params["CertificateBody"], fingerprint=fingerprint,
                              status="Active", uploaded_at=ctx.now)

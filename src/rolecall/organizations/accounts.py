@@ -2,12 +2,15 @@
 DescribeAccount, ListAccounts, ListAccountsForParent, MoveAccount,
 RemoveAccountFromOrganization, LeaveOrganization.
 
-CreateAccount makes a real rolecall account, without root credentials (as AWS's created
-accounts have no root password), holding the role the management account administers it
-through: ``OrganizationAccountAccessRole`` by default, trusting the management account
-and granting full administrative access in an inline policy named AdministratorAccess,
-as AWS creates it. The answer is IN_PROGRESS, as AWS's always is; the request is
-complete by the time DescribeCreateAccountStatus is asked.
+CreateAccount makes a real rolecall account, without root access keys, holding the role
+the management account administers it through: ``OrganizationAccountAccessRole`` by
+default, trusting the management account and granting full administrative access in an
+inline policy named AdministratorAccess, as AWS creates it. Its root user has a password
+nobody knows, to be replaced through password recovery (Organizations User Guide,
+"Accessing a member account as the root user"), unless the organization manages root
+credentials centrally: then it has no root credentials at all (IAM User Guide, "Centralize
+root access for member accounts"). The answer is IN_PROGRESS, as AWS's always is; the
+request is complete by the time DescribeCreateAccountStatus is asked.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ..store.tables import (
     OrganizationAccount,
     OrganizationPolicyAttachment,
     Role,
+    RootLoginProfile,
 )
 from . import common, policies, tags
 
@@ -118,6 +122,8 @@ def create_account(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         name=params["AccountName"], email=email, email_lower=email.lower(), status="ACTIVE",
         joined_method="CREATED", joined_at=ctx.now,
     ))
+    if not org.root_credentials_management:
+        db.add(RootLoginProfile(account_id=account_id, created_at=ctx.now))
     db.flush()
     policies.attach_defaults(db, org, account_id)
     if params.get("Tags"):

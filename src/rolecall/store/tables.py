@@ -108,6 +108,17 @@ class LoginProfile(Base):
     password_changed_at: Mapped[dt.datetime | None]
 
 
+class RootLoginProfile(Base):
+    """The root user's console password, as centralized root access manages it: set, never
+    known (recovered through the sign-in page's password recovery), or absent."""
+
+    __tablename__ = "root_login_profiles"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[dt.datetime]
+
+
 class PasswordHistory(Base):
     """Hashes of a user's earlier console passwords, for PasswordReusePrevention."""
 

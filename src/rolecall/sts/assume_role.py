@@ -24,12 +24,19 @@ ROOT_REFUSED = "Roles may not be assumed by root accounts."
 MAX_DURATION_TEXT = ("The requested DurationSeconds exceeds the MaxSessionDuration set for "
                      "this role.")
 INVALID_ARN = "Request ARN is invalid"
+# Recorded, key case ignored (localstack test_sts.snapshot.json,
+# test_iam_role_chaining_override_transitive_tags).
+TRANSITIVE_CONFLICT = ("One of the specified transitive tag keys can't be set because it "
+                       "conflicts with a transitive tag key from the calling session.")
 
 
 def invalid_role_arn(role_arn: str) -> AWSError:
-    """A RoleArn that is no ARN at all is named ("<value> is invalid", issue 12's recordings);
-    one shaped like an ARN but naming no role is "Request ARN is invalid"."""
-    if not role_arn.startswith("arn:"):
+    """A RoleArn that is no ARN, or has an empty partition, service or resource, is named
+    ("<value> is invalid": localstack test_sts.snapshot.json, test_sts_invalid_parameters);
+    one that reads as an ARN but names no role (a colon missing after the region, a user)
+    is "Request ARN is invalid"."""
+    parts = role_arn.split(":")
+    if parts[0] != "arn" or len(parts) < 3 or not (parts[1] and parts[2] and parts[-1]):
         return AWSError("ValidationError", f"{role_arn} is invalid")
     return AWSError("ValidationError", INVALID_ARN)
 
@@ -130,9 +137,7 @@ def assume_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         if incoming else {}
     clash = {k.lower() for k in carried_tags} & {k.lower() for k in inputs.tags}
     if clash:
-        raise AWSError("InvalidParameterValue",
-                       "One or more session tags conflict with transitive session tags "
-                       f"from the calling session: {', '.join(sorted(clash))}")
+        raise AWSError("InvalidParameterValue", TRANSITIVE_CONFLICT)
 
     previous_identity = incoming.source_identity if incoming else None
     requested_identity = params.get("SourceIdentity")
