@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -25,7 +24,7 @@ from .audit import events
 from .auth import sigv4
 from .auth.principal import Principal
 from .operations import CallContext
-from .protocol import models, validate, wire
+from .protocol import models, query, validate, wire
 from .protocol.errors import AWSError, not_implemented
 from .server import Server
 
@@ -131,11 +130,11 @@ def handle(server: Server, request: HttpRequest) -> HttpResponse:
 
 def _receive(server: Server, request: HttpRequest) -> _Call:
     now_ts = server.clock()
-    query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    query_pairs = query.form_pairs(request.query_string) if request.query_string else []
     form: dict[str, str] = dict(query_pairs)
     content_type = _header(request.headers, "content-type") or ""
     if request.body and "x-www-form-urlencoded" in content_type:
-        form.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+        form.update(query.form_pairs(request.body.decode("utf-8", "replace")))
     return _Call(server, request, ids.request_id(), now_ts,
                  dt.datetime.fromtimestamp(now_ts, dt.UTC), query_pairs, form,
                  operation=form.get("Action", ""))
@@ -274,7 +273,7 @@ def authenticate_request(server: Server, request: HttpRequest,
                          now: dt.datetime) -> tuple[Principal, str]:
     """(principal, region) of a request that must be signed, for endpoints beside the
     query API (the explain API)."""
-    query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    query_pairs = query.form_pairs(request.query_string)
     signed = _signature(request, query_pairs)
     if signed is None:
         raise AWSError("MissingAuthenticationToken", "Request is missing Authentication Token")
