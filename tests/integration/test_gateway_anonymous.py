@@ -1,7 +1,8 @@
 """Unsigned S3 requests through the gateway: allowed only by a bucket policy granting "*"
 (or {"AWS": "*"}), refused by an explicit Deny or a policy naming anyone else, acting as
 the bucket owner, and recorded with CloudTrail's anonymous userIdentity in the owner's
-account; the same with the real CLI's --no-sign-request."""
+account; the same with the real CLI's --no-sign-request. Unsigned calls to other services
+are refused as those services refuse them."""
 
 from __future__ import annotations
 
@@ -130,3 +131,17 @@ def test_the_cli_without_signing_downloads_and_uploads_what_the_policy_allows(
                   "--no-sign-request")
     assert refused.returncode != 0
     assert "AccessDenied" in refused.stderr
+
+
+def test_an_unsigned_call_to_another_service_is_refused_in_its_protocol(account):
+    table = f"t{secrets.token_hex(4)}"
+    refused = httpx.post(f"{account.endpoint}/", content=json.dumps({
+        "TableName": table, "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}).encode(), headers={
+        "X-Amz-Target": "DynamoDB_20120810.CreateTable",
+        "Content-Type": "application/x-amz-json-1.0"}, timeout=30)
+    assert refused.status_code == 400
+    assert refused.json() == {"__type": "MissingAuthenticationTokenException",
+                              "message": "Request is missing Authentication Token"}
+    assert table not in client(account, "dynamodb").list_tables()["TableNames"]

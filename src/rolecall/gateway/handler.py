@@ -45,6 +45,7 @@ SMALL_BODY = 1024 * 1024
 WARM_SERVICES = ("s3", "ec2", "dynamodb", "sqs", "sns", "lambda", "kms", "rds")
 ENFORCE, LOG = "enforce", "log"
 EC2_DENIED = "You are not authorized to perform this operation."
+MISSING_TOKEN = "Request is missing Authentication Token"
 _ERROR_CODE = re.compile(rb"<Code>([^<]{1,128})</Code>")
 Send = Callable[[dict], Awaitable[None]]
 Receive = Callable[[], Awaitable[dict]]
@@ -140,8 +141,10 @@ class Gateway:
                 sigv2.verify(legacy, secret, request.method, request.raw_path,
                              request.query_pairs, request.headers, call.now.timestamp())
             elif request.signing_name != "s3":
-                raise AWSError("MissingAuthenticationToken",
-                               "Request is missing Authentication Token")
+                if call.protocol == "json":  # as DynamoDB answers it: 400
+                    raise AWSError("MissingAuthenticationTokenException", MISSING_TOKEN,
+                                   status=400)
+                raise AWSError("MissingAuthenticationToken", MISSING_TOKEN)
             return
         call.signed, call.region = signed, signed.region
         secret, principal = self.server.credentials.resolve(
