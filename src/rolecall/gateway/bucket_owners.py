@@ -7,9 +7,10 @@ succeeds and forgotten when DeleteBucket succeeds. For a bucket made in the upst
 other way, the upstream is asked as AWS would tell it: HeadBucket says whether the bucket
 exists at all, and ListBuckets, which lists the buckets the signing account owns, is asked
 in the caller's account first and then in each of rolecall's other accounts; the owner
-found is recorded like a created one. Answers are kept for a second (for changes made
-through another server process); a bucket that exists but that none of rolecall's accounts
-owns is asked about again only after half a minute.
+found is recorded like a created one. (An upstream signed with credentials of its own has
+no accounts to ask.) Answers are kept for a second (for changes made through another server
+process); a bucket that exists but that none of rolecall's accounts owns is asked about
+again only after half a minute.
 """
 
 from __future__ import annotations
@@ -92,7 +93,11 @@ class BucketOwners:
 
     async def _ask(self, upstream: Upstream, bucket: str, caller: str,
                    now: dt.datetime) -> tuple[bool, str | None]:
-        """(whether the bucket exists, its owner among rolecall's accounts)."""
+        """(whether the bucket exists, its owner among rolecall's accounts). An upstream
+        with credentials of its own (``http://KEY:SECRET@host``) answers every account
+        alike, so it cannot tell an owner."""
+        if upstream.access_key_id:
+            return False, None
         with self._db.transaction(write=False) as session:
             accounts = list(session.scalars(select(Account.id).order_by(Account.id)))
         candidates = [caller] if caller else []
