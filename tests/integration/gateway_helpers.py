@@ -1,12 +1,21 @@
-"""Users with one inline policy, and their clients, for the gateway's tests."""
+"""Users with one inline policy, their clients, and a moto started apart, for the gateway's
+tests."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 
 import boto3
 from botocore.config import Config
+
+from ..conftest import _die_with_parent, _free_port
 
 
 def user_with_policy(account, statements: list[dict], name: str | None = None) -> dict:
@@ -38,3 +47,24 @@ def cli_env(key: dict) -> dict[str, str]:
     if key.get("SessionToken"):
         env["AWS_SESSION_TOKEN"] = key["SessionToken"]
     return env
+
+
+@contextlib.contextmanager
+def moto_apart() -> Iterator[str]:
+    """A moto server of the test's own (an upstream that tests can also reach directly)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               preexec_fn=_die_with_parent)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/moto-api/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -7,33 +7,20 @@ import json
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
-from ..conftest import BIN, _die_with_parent, _free_port, new_account, start_server, stop_server
-from .gateway_helpers import client, user_with_policy
+from ..conftest import BIN, new_account, start_server, stop_server
+from .gateway_helpers import client, moto_apart, user_with_policy
 
 
 @pytest.fixture(scope="module")
 def separate_moto():
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               preexec_fn=_die_with_parent)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with moto_apart() as url:
+        yield url
 
 
 def _server(tmp_path_factory, label: str, *extra: str):

@@ -8,6 +8,7 @@ import json
 import secrets
 import time
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 
@@ -103,3 +104,31 @@ def test_a_bucket_policy_granting_the_organization_by_principal_org_id(server, o
     with pytest.raises(ClientError) as denied:
         client(outsider, "s3", reader).get_object(Bucket=bucket, Key="data.csv")
     assert denied.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_a_resource_control_policy_applies_to_anonymous_callers_too(server, organization):
+    management, orgs, _org_id, root_id, member = organization
+    bucket = _shared_bucket(management, member, {"Effect": "Allow", "Principal": "*"})
+    url = f"{management.endpoint}/{bucket}/data.csv"
+    assert httpx.get(url, timeout=30).content == b"1,2"
+    if not _enabled(orgs, root_id):  # the other RCP test may have enabled them
+        orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)
+    only_tls = orgs.create_policy(
+        Name=f"tls-{secrets.token_hex(3)}", Type=RCP, Description="TLS only",
+        Content=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}),
+    )["Policy"]["PolicySummary"]["Id"]
+    orgs.attach_policy(PolicyId=only_tls, TargetId=root_id)
+    try:
+        refused = httpx.get(url, timeout=30)
+        assert refused.status_code == 403
+        assert "<Code>AccessDenied</Code>" in refused.text
+    finally:
+        orgs.detach_policy(PolicyId=only_tls, TargetId=root_id)
+    assert httpx.get(url, timeout=30).content == b"1,2"
+
+
+def _enabled(orgs, root_id: str) -> bool:
+    root = next(r for r in orgs.list_roots()["Roots"] if r["Id"] == root_id)
+    return any(t["Type"] == RCP and t["Status"] == "ENABLED" for t in root["PolicyTypes"])

@@ -64,6 +64,17 @@ def test_unsigned_requests_to_a_bucket_are_anonymous_s3_and_sts_stays_native():
     assert routing.inbound(_scope("/_rolecall/health"), {"host": ["h:1"]}) is None
 
 
+def test_unsigned_json_calls_go_to_the_gateway_unless_they_are_rolecalls_own():
+    def target(value):
+        return routing.inbound(_scope("/", method="POST"),
+                               {"host": ["h:1"], "x-amz-target": [value]})
+
+    assert target("DynamoDB_20120810.ListTables").signing_name == "dynamodb"
+    assert target("TrentService.Encrypt").signing_name == "kms"
+    assert target("AWSOrganizationsV20161128.ListAccounts") is None
+    assert target("NoSuchService_2020.Op") is None
+
+
 def test_virtual_hosted_buckets_become_path_style():
     found = routing.inbound(_scope("/dir/a%20b"), {"host": ["my.bucket.localhost:8080"]})
     assert found.raw_path == "/my.bucket/dir/a%20b"

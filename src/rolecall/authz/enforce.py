@@ -13,6 +13,7 @@ calling service's source account (aws:SourceOrgID, aws:SourceOrgPaths) its conte
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import replace
@@ -25,6 +26,7 @@ from ..policy import (
     Decision,
     DeniedBy,
     MalformedPolicyError,
+    Policy,
     PolicyRef,
     PolicySet,
     PolicyType,
@@ -134,7 +136,8 @@ class Authorizer:
     def mentions(self, db: Database, principal: Principal, words: tuple[str, ...]) -> bool:
         """Whether one of the principal's own policies (identity, boundary, session, the
         SCPs above it) names one of ``words``, compared ignoring case as IAM compares
-        condition keys: work for a key that no policy tests can then be skipped."""
+        condition keys: work for a key that no policy tests can then be skipped. Each
+        compiled policy (one per policy version) is searched once."""
         reader = _Reader(db)
         try:
             policies = self.subject(principal, reader).policies
@@ -142,8 +145,7 @@ class Authorizer:
             reader.close()
         refs = [*policies.identity, *(policies.boundary or ()), *(policies.session or ()),
                 *(ref for level in policies.scp or () for ref in level)]
-        lowered = [word.lower() for word in words]
-        return any(word in ref.policy.text.lower() for ref in refs for word in lowered)
+        return any(_names(ref.policy, words) for ref in refs)
 
     def organization_of(self, account_id: str, reader: _Reader) -> AccountOrganization | None:
         cache = self._cache.fresh()
@@ -276,6 +278,15 @@ class Authorizer:
                 and organization.applies_rcp(action, caller_arn)):
             return policies.with_organization(policies.scp, found.rcp)
         return policies
+
+
+@functools.lru_cache(maxsize=8192)
+def _names(policy: Policy, words: tuple[str, ...]) -> bool:
+    """Whether the policy's text names one of ``words``, ignoring case. A compiled policy
+    is shared by every subject it applies to until its text changes (parse_policy caches
+    it by text), so this runs once per policy version."""
+    lowered = policy.text.lower()
+    return any(word.lower() in lowered for word in words)
 
 
 def _resource_grants(request: Request, policies: PolicySet) -> bool:

@@ -11,6 +11,7 @@ second, for changes made through another server process.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import time
@@ -34,9 +35,16 @@ TAG_KEYS = ("aws:ResourceTag/", "ec2:ResourceTag/", "s3:ExistingObjectTag/")
 
 def names_tag_keys(policy: str | None) -> bool:
     """Whether a policy document names a tag condition key (case-insensitively, as IAM
-    compares keys)."""
-    lowered = policy.lower() if policy else ""
+    compares keys); answered once per document."""
+    return _names_tag_keys(policy) if policy else False
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_tag_keys(policy: str) -> bool:
+    lowered = policy.lower()
     return any(key.lower() in lowered for key in TAG_KEYS)
+
+
 # Calls after which a resource's tags may have changed.
 _TAG_CHANGES = {"ec2": {"CreateTags", "DeleteTags"},
                 "s3": {"PutObjectTagging", "DeleteObjectTagging", "PutObject", "CopyObject",

@@ -27,10 +27,11 @@ from ..policy import PolicyType
 from ..protocol import inbound
 from ..protocol.errors import AWSError
 from ..protocol.inbound import index as inbound_index
-from . import facts, references, refusals, resource_policies
+from . import anonymous, facts, references, refusals, resource_policies
+from .bucket_owners import BucketOwners
 from .forward import Forwarder, UpstreamUnavailable
 from .routing import Inbound
-from .upstreams import Upstreams
+from .upstreams import Upstream, Upstreams
 
 if TYPE_CHECKING:
     from ..server import Server
@@ -43,8 +44,8 @@ MAX_BUFFERED_BODY = 100 * 1024 * 1024
 SMALL_BODY = 1024 * 1024
 WARM_SERVICES = ("s3", "ec2", "dynamodb", "sqs", "sns", "lambda", "kms", "rds")
 ENFORCE, LOG = "enforce", "log"
-ANONYMOUS_DENIED = "Access Denied"
 EC2_DENIED = "You are not authorized to perform this operation."
+MISSING_TOKEN = "Request is missing Authentication Token"
 _ERROR_CODE = re.compile(rb"<Code>([^<]{1,128})</Code>")
 Send = Callable[[dict], Awaitable[None]]
 Receive = Callable[[], Awaitable[dict]]
@@ -66,6 +67,8 @@ class _Call:
     found: inbound.Identified | None = None
     params: dict[str, Any] = field(default_factory=dict)
     checks: list[services.Check] = field(default_factory=list)
+    # The owner of each S3 bucket the checks name (None: not known to exist).
+    owners: dict[str, str | None] = field(default_factory=dict)
     would_deny: list[dict[str, str]] = field(default_factory=list)
     # The authorizer's audit fields: one rolecallAuthorization entry per decision.
     audit: dict[str, Any] = field(default_factory=dict)
@@ -97,7 +100,8 @@ class Gateway:
         self.forwarder = Forwarder()
         self.references = references.Mirror(self.forwarder, server.db)
         self.facts = facts.Facts(self.forwarder)
-        self.resource_policies = resource_policies.ResourcePolicies(self.forwarder, server.db)
+        self.resource_policies = resource_policies.ResourcePolicies(self.forwarder)
+        self.bucket_owners = BucketOwners(self.forwarder, server.db)
         # The reference data and the common models load in seconds: not on a first call.
         threading.Thread(target=_warm, name="gateway-warm", daemon=True).start()
 
@@ -137,8 +141,10 @@ class Gateway:
                 sigv2.verify(legacy, secret, request.method, request.raw_path,
                              request.query_pairs, request.headers, call.now.timestamp())
             elif request.signing_name != "s3":
-                raise AWSError("MissingAuthenticationToken",
-                               "Request is missing Authentication Token")
+                if call.protocol == "json":  # as DynamoDB answers it: 400
+                    raise AWSError("MissingAuthenticationTokenException", MISSING_TOKEN,
+                                   status=400)
+                raise AWSError("MissingAuthenticationToken", MISSING_TOKEN)
             return
         call.signed, call.region = signed, signed.region
         secret, principal = self.server.credentials.resolve(
@@ -216,10 +222,10 @@ class Gateway:
         """Every check must be allowed, by the caller's policies and the resource's own
         policy where it has one; in log mode a refusal is recorded, not answered."""
         principal = call.principal
+        upstream = self.upstreams.for_service(call.request.signing_name)
+        await self._find_owners(call, upstream)
         if principal is None:
-            # Without a resource-based policy granting "*", AWS refuses anonymous calls.
-            self._refuse(call, refusals.denied(call.service, call.protocol, ANONYMOUS_DENIED),
-                         call.checks[0] if call.checks else None)
+            await self._authorize_anonymous(call, upstream)
             return
         ctx = CallContext(
             server=self.server, service=call.service or call.request.signing_name,
@@ -228,14 +234,13 @@ class Gateway:
             user_agent=call.request.header("user-agent") or "",
             secure_transport=call.request.secure)
         call.audit = ctx.audit
-        upstream = self.upstreams.for_service(call.request.signing_name)
         tags_tested = upstream is not None and self.server.authorizer.mentions(
             self.server.db, principal, facts.TAG_KEYS)
         for check in call.checks:
             resource = self.references.passed_role(principal, check)
             if resource is None:
                 continue
-            holder = self.holder(resource, principal.account_id)
+            holder = self.holder(call, resource)
             policy = None
             if holder is not None and upstream is not None:
                 policy = await self.resource_policies.policy(upstream, holder, call.now)
@@ -256,13 +261,51 @@ class Gateway:
                     raise
                 self._refuse(call, self._denial(call, check.action, resource, err), check)
 
-    def holder(self, arn: str, caller_account: str) -> resource_policies.Holder | None:
+    async def _find_owners(self, call: _Call, upstream: Upstream | None) -> None:
+        """The owner of each bucket the call names; a bucket being created is decided in
+        the caller's account (the upstream answers BucketAlreadyExists if it is taken)."""
+        caller = call.principal.account_id if call.principal else ""
+        for check in call.checks:
+            bucket = _bucket_of(check.resource)
+            if bucket is None or bucket in call.owners:
+                continue
+            if call.service == "s3" and call.operation == "CreateBucket":
+                call.owners[bucket] = caller
+            else:
+                call.owners[bucket] = await self.bucket_owners.owner(upstream, bucket, caller,
+                                                                     call.now)
+
+    async def _authorize_anonymous(self, call: _Call, upstream: Upstream | None) -> None:
+        """An unsigned S3 request: each check allowed by its bucket's policy, or refused."""
+        request = call.request
+        for check in call.checks or [None]:
+            holder = self.holder(call, check.resource) if check is not None else None
+            allowed = False
+            if check is not None and holder is not None and holder.account:
+                policy = None
+                context = dict(check.context)
+                if upstream is not None:
+                    policy = await self.resource_policies.policy(upstream, holder, call.now)
+                    if facts.names_tag_keys(policy):
+                        context.update(await self.facts.tag_context(
+                            upstream, holder.account, call.region, check.resource, call.now))
+                allowed = anonymous.allowed(
+                    self.server, action=check.action, resource=check.resource,
+                    owner=holder.account, policy=policy, context=context, region=call.region,
+                    now=call.now, source_ip=request.client_ip,
+                    user_agent=request.header("user-agent") or "", secure=request.secure,
+                    audit=call.audit)
+            if not allowed:
+                self._refuse(call, refusals.denied(call.service, call.protocol,
+                                                   anonymous.DENIED), check)
+
+    def holder(self, call: _Call, arn: str) -> resource_policies.Holder | None:
         """The resource whose own policy applies to ``arn``, and its account."""
-        if arn.startswith(resource_policies.S3_ARN):
-            bucket = arn[len(resource_policies.S3_ARN):].split("/", 1)[0]
-            owner = self.resource_policies.bucket_owner(bucket) or caller_account
-            return resource_policies.holder_of(arn, owner)
-        return resource_policies.holder_of(arn, caller_account)
+        caller = call.principal.account_id if call.principal else ""
+        bucket = _bucket_of(arn)
+        if bucket is not None:
+            return resource_policies.holder_of(arn, call.owners.get(bucket) or caller)
+        return resource_policies.holder_of(arn, caller)
 
     def _refuse(self, call: _Call, err: AWSError, check: services.Check | None) -> None:
         if self.enforcement == LOG:
@@ -321,8 +364,9 @@ class Gateway:
                 # Before the caller hears of the change, so its next call sees it.
                 self.facts.changed(call.service, call.operation, call.params,
                                    [c.resource for c in call.checks])
-                self.resource_policies.created(call.service, call.operation, [
-                    h for h in (self.holder(c.resource, account) for c in call.checks) if h])
+                self.resource_policies.changed(call.service, call.operation, [
+                    h for h in (self.holder(call, c.resource) for c in call.checks) if h])
+                self._bucket_changed(call, account)
             if status >= 400:
                 first = b""
                 async for chunk in chunks:
@@ -357,13 +401,24 @@ class Gateway:
     def _upstream_account(self, call: _Call) -> str:
         """The account the upstream acts in: the owner of a resource in another account
         that the call names (a queue or topic shared by its policy), else the caller's.
-        (S3 finds another account's bucket by its name.)"""
+        (S3 finds another account's bucket by its name; an anonymous call acts as the
+        bucket's owner.)"""
         caller = call.principal.account_id if call.principal else ""
         if call.checks:
-            holder = self.holder(call.checks[0].resource, caller)
-            if holder is not None and holder.service != "s3":
+            holder = self.holder(call, call.checks[0].resource)
+            if holder is not None and (holder.service != "s3" or not caller):
                 return holder.account
-        return caller or _bucket_owner(call)
+        return caller
+
+    def _bucket_changed(self, call: _Call, account: str) -> None:
+        """Record the owner of a bucket just created, forget one just deleted."""
+        bucket = call.params.get("Bucket")
+        if call.service != "s3" or not isinstance(bucket, str):
+            return
+        if call.operation == "CreateBucket":
+            self.bucket_owners.created(bucket, account, call.now)
+        elif call.operation == "DeleteBucket":
+            self.bucket_owners.deleted(bucket)
 
     async def _stream(self, call: _Call, receive: Receive) -> AsyncIterator[bytes]:
         """The body as it arrives, verified; the last piece is held back until the whole
@@ -392,10 +447,15 @@ class Gateway:
         err = call.error
         account = call.principal.account_id if call.principal else None
         extra: dict[str, Any] = dict(call.audit)
-        resources = [{"ARN": c.resource, "accountId": _arn_account(c.resource) or account}
+        resources = [{"ARN": c.resource, "accountId": _arn_account(c.resource)
+                      or call.owners.get(_bucket_of(c.resource) or "") or account}
                      for c in call.checks if c.resource != "*"]
         if resources:
             extra["resources"] = resources
+        if call.principal is None:
+            extra["userIdentity"] = dict(anonymous.IDENTITY)
+            extra["recipientAccountId"] = next(
+                (r["accountId"] for r in resources if r["accountId"]), None)
         if call.would_deny:
             extra["additionalEventData"] = {"wouldHaveBeenDenied": call.would_deny}
         self.server.audit.record(events.build(
@@ -466,10 +526,9 @@ def _arn_account(arn: str) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4] else None
 
 
-def _bucket_owner(call: _Call) -> str:
-    """The account an anonymous call acts in: the one its resource names, if any."""
-    for check in call.checks:
-        account = _arn_account(check.resource)
-        if account:
-            return account
-    return ""
+def _bucket_of(arn: str) -> str | None:
+    """The bucket an S3 bucket or object ARN names (None for any other, or a pattern)."""
+    if not arn.startswith(resource_policies.S3_ARN):
+        return None
+    bucket = arn[len(resource_policies.S3_ARN):].split("/", 1)[0]
+    return bucket if bucket and "*" not in bucket and "?" not in bucket else None

@@ -8,8 +8,7 @@ changes it passes through rolecall (PutBucketPolicy, SetQueueAttributes, PutKeyP
 AddPermission, ...), so the very next request is decided with the new policy; and it is
 read again after a second, for changes made through another server process.
 
-S3 bucket ARNs name no account: a bucket's owner is the account that created it through
-rolecall (remembered here, and found in the audit trail by any process).
+S3 bucket ARNs name no account: a bucket's owner comes from ``bucket_owners``.
 """
 
 from __future__ import annotations
@@ -22,10 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import select
-
-from ..store.db import Database
-from ..store.tables import AuditEvent
 from .forward import Forwarder, UpstreamUnavailable
 from .upstreams import Upstream
 
@@ -97,34 +92,15 @@ def holder_of(arn: str, bucket_owner: str) -> Holder | None:
 
 
 class ResourcePolicies:
-    def __init__(self, forwarder: Forwarder, db: Database) -> None:
+    def __init__(self, forwarder: Forwarder) -> None:
         self._forwarder = forwarder
-        self._db = db
         self._policies: dict[tuple[str, Holder], tuple[float, str | None]] = {}
-        self._owners: dict[str, str | None] = {}
 
-    def bucket_owner(self, bucket: str) -> str | None:
-        """The account that created ``bucket`` through rolecall, if one did."""
-        if bucket not in self._owners:
-            marker = f'"ARN": "arn:aws:s3:::{bucket}"'
-            with self._db.transaction(write=False) as session:
-                self._owners[bucket] = session.scalar(
-                    select(AuditEvent.account_id)
-                    .where(AuditEvent.event_name == "CreateBucket",
-                           AuditEvent.error_code.is_(None),
-                           AuditEvent.record.contains(marker))
-                    .order_by(AuditEvent.id.desc()).limit(1))
-        return self._owners[bucket]
-
-    def created(self, service: str | None, operation: str, holders: list[Holder]) -> None:
-        """Remember who made a bucket; forget every policy a passing call may change."""
+    def changed(self, service: str | None, operation: str, holders: list[Holder]) -> None:
+        """Forget every policy a call that passed through may have changed."""
         if service not in CHANGES or operation not in CHANGES[service]:
             return
         for holder in holders:
-            if service == "s3" and operation == "CreateBucket":
-                self._owners[holder.name] = holder.account
-            elif service == "s3" and operation == "DeleteBucket":
-                self._owners.pop(holder.name, None)
             for key in [k for k in self._policies if k[1] == holder]:
                 del self._policies[key]
 

@@ -1,10 +1,11 @@
 """Which requests the gateway serves, and the request as the gateway sees it.
 
 A request belongs to the gateway when it is signed for a service rolecall does not serve
-itself (the SigV4 credential scope names it), or when it is S3 addressed without a
-signature (an anonymous request: a path below ``/``, or a virtual-hosted bucket
-``BUCKET.localhost:PORT``). Everything is decided from the path and headers: the body is
-not read here, so S3 objects can be streamed.
+itself (the SigV4 credential scope names it), when it is S3 addressed without a signature
+(an anonymous request: a path below ``/``, or a virtual-hosted bucket
+``BUCKET.localhost:PORT``), or when it is an unsigned call whose ``X-Amz-Target`` names
+another JSON-protocol service (refused as that service refuses it). Everything is decided
+from the path and headers: the body is not read here, so S3 objects can be streamed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from ..protocol import models
+from ..protocol.inbound import index as inbound_index
 
 VIRTUAL_HOST_SUFFIX = ".localhost"
 # Query parameters that carry a presigned URL's signature (SigV4, and S3's legacy SigV2):
@@ -92,7 +94,14 @@ def inbound(scope: dict, headers: dict[str, list[str]]) -> Inbound | None:
     host = (headers.get("host") or [""])[0]
     bucket = virtual_bucket(host)
     service = signing_name(headers, query_string)
-    if service is None:
+    target = (headers.get("x-amz-target") or [""])[0].strip().rpartition(".")[0]
+    if service is None and target:
+        # Unsigned, of a JSON-protocol service: refused by the gateway in its protocol,
+        # unless it is one of rolecall's own (Organizations).
+        service = inbound_index.signing_names_by_target().get(target)
+        if service is None or service in models.SERVICES:
+            return None
+    elif service is None:
         # Unsigned: S3 when it names a bucket (STS's unsigned calls POST to "/").
         if bucket is None and (path == "/" or "Action=" in query_string):
             return None

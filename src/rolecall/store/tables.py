@@ -606,3 +606,15 @@ class OrganizationHandshake(Base):
     notes: Mapped[str | None] = mapped_column(String(1024))
     requested_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
+
+
+class BucketOwner(Base):
+    """The account that owns an S3 bucket of the upstream: S3 ARNs name no account, and a
+    bucket policy decides in its owner's account. Written when CreateBucket succeeds through
+    rolecall (or when the upstream tells the owner of a bucket made elsewhere), removed when
+    DeleteBucket succeeds through rolecall."""
+
+    __tablename__ = "bucket_owners"
+    bucket: Mapped[str] = mapped_column(String(63), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(12))
+    recorded_at: Mapped[dt.datetime]

@@ -51,3 +51,11 @@ def _session() -> botocore.session.Session:
 @functools.cache
 def service_model(name: str) -> ServiceModel:
     return _session().get_service_model(name)
+
+
+@functools.cache
+def signing_names_by_target() -> dict[str, str]:
+    """The signing name of each JSON-protocol target prefix (``DynamoDB_20120810`` →
+    ``dynamodb``), for requests that carry no signature to name their service."""
+    return {c.target_prefix: name for name, found in _index().items() for c in found
+            if c.protocol == "json" and c.target_prefix}
