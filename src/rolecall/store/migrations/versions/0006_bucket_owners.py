@@ -1,7 +1,7 @@
 """bucket owners
 
-Revision ID: 0005_bucket_owners
-Revises: 0004_organizations
+Revision ID: 0006_bucket_owners
+Revises: 0005_root_login_profiles
 Create Date: 2026-12-04 02:00:00.000000
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_bucket_owners'
-down_revision = '0004_organizations'
+revision = '0006_bucket_owners'
+down_revision = '0005_root_login_profiles'
 branch_labels = None
 depends_on = None
 
