@@ -8,17 +8,19 @@ calls take. ``rolecall serve --workers N`` scales across cores.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
 
-from . import __version__, explain_api
+from . import __version__, explain_api, operations
 from .audit.log import FLUSH_SECONDS
 from .gateway import routing
 from .gateway.handler import Gateway
 from .outbound import documents as outbound_documents
 from .pipeline import HttpRequest, handle
 from .policygen import api as policygen_api
+from .protocol import models
 from .server import Server
 
 HEALTH_PATH = "/_rolecall/health"
@@ -93,6 +95,14 @@ class App:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # What start-up builds (the handlers, IAM's and STS's models) lives as
+                # long as the process: moved out of the collector's reach, a full
+                # collection no longer walks it in the middle of a request.
+                for service, operation in (("iam", "GetRole"), ("sts", "GetCallerIdentity")):
+                    operations.lookup(service, operation)
+                    models.operation_model(service, operation)
+                gc.collect()
+                gc.freeze()
                 flusher = asyncio.get_running_loop().create_task(self._flush_audit())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
