@@ -10,6 +10,7 @@ share is measured separately by http_bench.py's bare ASGI baseline.
 
     .venv/bin/python benchmarks/hotpath_profile.py [--operations GetCallerIdentity,GetRole]
         [--requests 20000] [--profile]    # --profile: cProfile's top functions per operation
+        [--db postgresql+psycopg://postgres@127.0.0.1:5432/EMPTY_DATABASE]
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ async def setup(driver: Driver, root: dict) -> tuple[dict, dict]:
 
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        db = f"sqlite:///{scratch}/profile.db"
+        db = args.db or f"sqlite:///{scratch}/profile.db"
         server = Server(db)
         root = create_account(server.db, "123456789012")
         gateway = Gateway(server, upstreams.Upstreams.from_env(None), ENFORCE)
@@ -195,6 +196,8 @@ def main() -> None:
                         "SimulatePrincipalPolicy")
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--db", help="a database URL (an empty database) instead of SQLite "
+                        "in a scratch directory")
     parser.add_argument("--top", type=int, default=25)
     asyncio.run(run(parser.parse_args()))
 

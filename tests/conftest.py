@@ -24,9 +24,15 @@ from dataclasses import dataclass
 import boto3
 import pytest
 from botocore.config import Config
+from hypothesis import settings
 
 from rolecall.accounts import create_account
 from rolecall.store.db import Database
+
+# Property tests assert behaviour, never time: on a machine busy with parallel tests one
+# example can take longer than hypothesis's default deadline without anything being wrong.
+settings.register_profile("rolecall", deadline=None)
+settings.load_profile("rolecall")
 
 PG_ADMIN_URL = os.environ.get("ROLECALL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BIN = pathlib.Path(sys.executable).parent

@@ -211,6 +211,8 @@ def _not_yet_current(stamp: str, now: dt.datetime) -> AWSError:
 
 def canonical_uri(raw_path: str) -> str:
     """Normalize the path (RFC 3986 dot segments, empty segments) and encode it once more."""
+    if raw_path == "/":  # every query-protocol call
+        return raw_path
     segments: list[str] = []
     for segment in raw_path.split("/"):
         if segment in ("", "."):
@@ -228,6 +230,8 @@ def canonical_uri(raw_path: str) -> str:
 
 def canonical_query(pairs: list[tuple[str, str]], *, skip_signature: bool) -> str:
     """``pairs`` are decoded query parameters; each name and value is encoded as AWS does."""
+    if not pairs:
+        return ""
     encoded = sorted(
         (quote(k, safe="-_.~"), quote(v, safe="-_.~"))
         for k, v in pairs

@@ -41,6 +41,7 @@ from ..protocol.errors import AWSError
 from ..store.db import Database
 from . import organization, resources
 from .context import request_context
+from .decisions import DecisionMemo
 from .gather import Subject, gather
 from .organization import AccountOrganization
 from .resources import Entity, EntityLookup, Target
@@ -61,12 +62,14 @@ def access_denied(principal_arn: str, action: str, resource: str, decision: Deci
 
 
 class _Cache:
-    """Subjects and entities, all dropped together on a state change or after a second."""
+    """Subjects, entities and decisions, all dropped together on a state change or after a
+    second."""
 
     def __init__(self) -> None:
         self.subjects: dict[tuple, Subject] = {}
         self.entities: dict[tuple, Entity | None] = {}
         self.organizations: dict[str, AccountOrganization | None] = {}
+        self.decisions = DecisionMemo()
         self._expires = 0.0
         self._lock = threading.Lock()
 
@@ -82,6 +85,7 @@ class _Cache:
             self.subjects = {}
             self.entities = {}
             self.organizations = {}
+            self.decisions = DecisionMemo()
 
 
 class _Reader:
@@ -244,7 +248,7 @@ class Authorizer:
         policies = self._with_organization_keys(policies, context, action, owner, caller,
                                                 reader)
         request = Request(subject.principal, action, target.resource, owner, context)
-        decision = evaluate(request, policies)
+        decision = self._cache.fresh().decisions.decide(request, policies, evaluate)
         if resource_required and decision.allowed and not _resource_grants(request, policies):
             decision = replace(decision, decision=IMPLICIT_DENY,
                                denied_by=DeniedBy(RESOURCE, False))
