@@ -24,7 +24,6 @@ service's calls are recorded through ``note_decision`` alike.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from botocore.model import Shape
@@ -32,6 +31,7 @@ from botocore.model import Shape
 from .. import ids
 from ..auth.principal import ASSUMED_ROLE, FEDERATED_USER, Principal
 from ..policy import Decision
+from ..timestamps import iso_seconds
 
 AUTHORIZATION = "rolecallAuthorization"
 
@@ -141,12 +141,6 @@ def _identity_of(principal: Principal | None) -> dict[str, Any]:
     return identity
 
 
-@functools.lru_cache(maxsize=16)
-def _event_time(second: dt.datetime) -> str:
-    """CloudTrail's eventTime; calls within one second share the formatted text."""
-    return second.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def build(
     *,
     service: str,
@@ -167,7 +161,7 @@ def build(
     record: dict[str, Any] = {
         "eventVersion": "1.08",
         "userIdentity": _identity_of(principal),
-        "eventTime": _event_time(when.replace(microsecond=0)),
+        "eventTime": iso_seconds(when),
         "eventSource": f"{service}.amazonaws.com",
         "eventName": operation,
         "awsRegion": region,

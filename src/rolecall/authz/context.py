@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ..operations import CallContext
+from ..timestamps import iso_seconds
 from . import actions
 from .resources import Target
 
@@ -18,7 +19,7 @@ Context = dict[str, str | list[str]]
 
 
 def iso(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_seconds(when)
 
 
 def _session_keys(ctx: CallContext, context: Context) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from botocore.model import OperationModel, Shape
 
+from ..timestamps import iso_seconds
 from . import models
 from .errors import AWSError
 
@@ -30,8 +31,7 @@ def escape(text: str) -> str:
 
 
 def timestamp(value: dt.datetime) -> str:
-    value = value.astimezone(dt.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_seconds(value)
 
 
 def success(service: str, operation: OperationModel, result: dict | None, request_id: str) -> bytes:
