@@ -12,7 +12,15 @@ from ..operations import CallContext, operation
 from ..protocol.errors import AWSError
 from ..store.tables import Group, GroupMember, InlinePolicy, PolicyAttachment, User
 from . import quotas
-from .common import find_group, find_user, group_arn, paginate, path_matches, require_account_quota
+from .common import (
+    find_group,
+    find_user,
+    group_arn,
+    key_page,
+    paginate,
+    path_filter,
+    require_account_quota,
+)
 from .users import user_shape
 
 
@@ -48,11 +56,9 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 @operation("iam", "GetGroup")
 def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     group = find_group(ctx, params["GroupName"])
-    members = list(ctx.db.scalars(
-        select(User).join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == group.id).order_by(User.name_lower)
-    ))
-    page = paginate(members, params, "Users")
+    members = (select(User).join(GroupMember, GroupMember.user_id == User.id)
+               .where(GroupMember.group_id == group.id))
+    page = key_page(ctx.db, members, [User.name_lower], params, "Users")
     page["Users"] = [user_shape(ctx, u) for u in page["Users"]]
     page["Group"] = group_shape(group)
     return page
@@ -60,11 +66,9 @@ def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListGroups")
 def list_groups(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    groups = ctx.db.scalars(
-        select(Group).where(Group.account_id == ctx.account_id).order_by(Group.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    page = paginate([g for g in groups if path_matches(g.path, prefix)], params, "Groups")
+    query = select(Group).where(Group.account_id == ctx.account_id,
+                                path_filter(Group.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [Group.name_lower], params, "Groups")
     page["Groups"] = [group_shape(g) for g in page["Groups"]]
     return page
 

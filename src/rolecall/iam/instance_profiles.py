@@ -17,9 +17,10 @@ from .common import (
     drop_all_tags,
     find_role,
     iam_arn,
+    key_page,
     list_tags,
     paginate,
-    path_matches,
+    path_filter,
     remove_tags,
     require_account_quota,
     tags_page,
@@ -99,13 +100,10 @@ def get_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
 
 @operation("iam", "ListInstanceProfiles")
 def list_instance_profiles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    profiles = ctx.db.scalars(
-        select(InstanceProfile).where(InstanceProfile.account_id == ctx.account_id)
-        .order_by(InstanceProfile.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    page = paginate([p for p in profiles if path_matches(p.path, prefix)], params,
-                    "InstanceProfiles")
+    query = select(InstanceProfile).where(
+        InstanceProfile.account_id == ctx.account_id,
+        path_filter(InstanceProfile.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [InstanceProfile.name_lower], params, "InstanceProfiles")
     page["InstanceProfiles"] = [instance_profile_shape(ctx, p, with_tags=False)
                                 for p in page["InstanceProfiles"]]
     return page

@@ -3,7 +3,10 @@ to the AWS managed catalog (arn:aws:iam::aws:policy/...), which no account may c
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +24,16 @@ from . import quotas
 from .common import (
     add_tags,
     check_tags,
+    code_point_order,
+    decode_key_marker,
     drop_all_tags,
     iam_arn,
+    key_after,
+    key_marker,
     list_tags,
+    page_size,
     paginate,
+    path_filter,
     path_matches,
     remove_tags,
     require_account_quota,
@@ -254,37 +263,60 @@ def get_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Policy": _shape_one(ctx, find_policy(ctx, params["PolicyArn"]), detail=True)}
 
 
+def _sort_key(info: PolicyInfo) -> tuple[str, str]:
+    """ListPolicies' order: by name ignoring case, then ARN (code-point order)."""
+    return (info.name.lower(), info.arn)
+
+
+@functools.cache
+def _catalog_in_order() -> tuple[list[PolicyInfo], list[tuple[str, str]]]:
+    infos = sorted((_info_from_catalog(e) for e in managed_policies.catalog().values()),
+                   key=_sort_key)
+    return infos, [_sort_key(i) for i in infos]
+
+
 @operation("iam", "ListPolicies")
 def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The AWS managed catalog (in memory) and the account's policies (one SQL page after
+    the marker's key) merged in one order."""
     scope = params.get("Scope") or "All"
     prefix = params.get("PathPrefix")
     usage = params.get("PolicyUsageFilter")
     attached = attachment_counts(ctx.db, ctx.account_id)
     bounded = boundary_counts(ctx.db, ctx.account_id)
-    infos: list[PolicyInfo] = []
+    in_use: set[str] | None = None
+    if params.get("OnlyAttached"):
+        counted = {"PermissionsPolicy": [attached], "PermissionsBoundary": [bounded]}
+        in_use = {arn for counts in counted.get(usage, [attached, bounded])
+                  for arn, n in counts.items() if n}
+    after = decode_key_marker(params.get("Marker"), 2)
+    limit = page_size(params)
+    found: list[PolicyInfo] = []
     if scope in ("All", "AWS"):
-        infos += [_info_from_catalog(e) for e in managed_policies.catalog().values()]
+        infos, keys = _catalog_in_order()
+        start = bisect.bisect_right(keys, tuple(after)) if after else 0
+        wanted = (i for i in infos[start:] if path_matches(i.path, prefix)
+                  and (in_use is None or i.arn in in_use))
+        found += itertools.islice(wanted, limit + 1)
     if scope in ("All", "Local"):
-        rows = ctx.db.scalars(
-            select(ManagedPolicy).where(ManagedPolicy.account_id == ctx.account_id)
-        ).all()
-        infos += [_info_from_row(r) for r in rows]
-
-    def wanted(info: PolicyInfo) -> bool:
-        if not path_matches(info.path, prefix):
-            return False
-        as_policy, as_boundary = attached.get(info.arn, 0), bounded.get(info.arn, 0)
-        if params.get("OnlyAttached"):
-            in_use = {"PermissionsPolicy": as_policy, "PermissionsBoundary": as_boundary}
-            return bool(in_use[usage]) if usage else bool(as_policy or as_boundary)
-        return True
-
-    matching = sorted((i for i in infos if wanted(i)), key=lambda i: (i.name.lower(), i.arn))
-    page = paginate(matching, params, "Policies")
-    page["Policies"] = [
-        policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
-        for i in page["Policies"]
-    ]
+        query = select(ManagedPolicy).where(ManagedPolicy.account_id == ctx.account_id,
+                                            path_filter(ManagedPolicy.path, prefix))
+        if in_use is not None:
+            query = query.where(ManagedPolicy.arn.in_(in_use))
+        columns = [code_point_order(ctx.db, ManagedPolicy.name_lower),
+                   code_point_order(ctx.db, ManagedPolicy.arn)]
+        if after:
+            query = query.where(key_after(columns, after))
+        rows = ctx.db.scalars(query.order_by(*columns).limit(limit + 1))
+        found += [_info_from_row(r) for r in rows]
+    found.sort(key=_sort_key)
+    page: dict[str, Any] = {
+        "Policies": [policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
+                     for i in found[:limit]],
+        "IsTruncated": len(found) > limit,
+    }
+    if page["IsTruncated"]:
+        page["Marker"] = key_marker(_sort_key(found[limit - 1]))
     return page
 
 

@@ -22,9 +22,9 @@ from .common import (
     check_tags,
     drop_all_tags,
     find_role,
+    key_page,
     list_tags,
-    paginate,
-    path_matches,
+    path_filter,
     remove_tags,
     require_account_quota,
     role_arn,
@@ -153,11 +153,9 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListRoles")
 def list_roles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    roles = ctx.db.scalars(
-        select(Role).where(Role.account_id == ctx.account_id).order_by(Role.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    page = paginate([r for r in roles if path_matches(r.path, prefix)], params, "Roles")
+    query = select(Role).where(Role.account_id == ctx.account_id,
+                               path_filter(Role.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [Role.name_lower], params, "Roles")
     page["Roles"] = [role_shape(ctx, r, detail=False) for r in page["Roles"]]
     return page
 
