@@ -120,6 +120,68 @@ def accounts_list(db_url: str | None) -> None:
     click.echo(json.dumps(list_accounts(db), indent=2))
 
 
+@main.group()
+def quotas() -> None:
+    """Show an account's IAM quotas and raise the adjustable ones."""
+
+
+def _require_account(session, account_id: str) -> None:
+    from .store.tables import Account
+
+    if session.get(Account, account_id) is None:
+        raise click.ClickException(f"No account {account_id}.")
+
+
+def _quota_rows(session, account_id: str) -> list[dict]:
+    from .iam.quotas import QUOTAS, account_quotas
+
+    return [{"QuotaName": name, "Value": value, "Default": QUOTAS[name].default,
+             "Adjustable": QUOTAS[name].adjustable, "Maximum": QUOTAS[name].maximum,
+             "Description": QUOTAS[name].description}
+            for name, value in account_quotas(session, account_id).items()]
+
+
+@quotas.command("list")
+@click.option("--account-id", required=True)
+@DB_OPTION
+def quotas_list(account_id: str, db_url: str | None) -> None:
+    """Print each quota as it applies to the account, with AWS's default and, for the
+    adjustable ones, AWS's maximum, as JSON."""
+    db = Database(db_url)
+    db.migrate()
+    try:
+        with db.transaction(write=False) as session:
+            _require_account(session, account_id)
+            click.echo(json.dumps(_quota_rows(session, account_id), indent=2))
+    finally:
+        db.dispose()
+
+
+@quotas.command("set")
+@click.option("--account-id", required=True)
+@click.option("--quota", "name", required=True, help="A quota name, e.g. RolesPerAccount.")
+@click.option("--value", required=True, type=int)
+@DB_OPTION
+def quotas_set(account_id: str, name: str, value: int, db_url: str | None) -> None:
+    """Raise an adjustable quota for one account, up to AWS's maximum (the default value
+    undoes a raise); fixed quotas are refused. Works while a server runs."""
+    from .iam.quotas import QuotaError, set_quota
+
+    db = Database(db_url)
+    db.migrate()
+    try:
+        with db.transaction() as session:
+            _require_account(session, account_id)
+            set_quota(session, account_id, name, value)
+        with db.transaction(write=False) as session:
+            row = next(r for r in _quota_rows(session, account_id) if r["QuotaName"] == name)
+        click.echo(json.dumps(row, indent=2))
+    except QuotaError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+
+
 @main.command()
 @DB_OPTION
 @click.option("--limit", default=20, show_default=True, type=int)

@@ -39,8 +39,6 @@ from .security_token_preferences import global_endpoint_token_version
 from .users import user_shape
 
 # Quotas GetAccountSummary reports that rolecall has no other use for.
-_SERVER_CERTIFICATES_QUOTA = 20
-_SIGNING_CERTIFICATES_PER_USER_QUOTA = 2
 _POLICY_VERSIONS_IN_USE_QUOTA = 10000
 
 
@@ -53,24 +51,25 @@ def _count(ctx: CallContext, table: Any, *where: Any) -> int:
 @operation("iam", "GetAccountSummary")
 def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     account = ctx.account_id
+    limits = quotas.account_quotas(ctx.db, account)
     summary = {
         "Users": _count(ctx, User),
-        "UsersQuota": quotas.USERS_PER_ACCOUNT,
+        "UsersQuota": limits["UsersPerAccount"],
         "Groups": _count(ctx, Group),
-        "GroupsQuota": quotas.GROUPS_PER_ACCOUNT,
+        "GroupsQuota": limits["GroupsPerAccount"],
         "Roles": _count(ctx, Role),
-        "RolesQuota": quotas.ROLES_PER_ACCOUNT,
+        "RolesQuota": limits["RolesPerAccount"],
         "Policies": _count(ctx, ManagedPolicy),
-        "PoliciesQuota": quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT,
-        "PolicySizeQuota": quotas.MANAGED_POLICY_SIZE,
+        "PoliciesQuota": limits["PoliciesPerAccount"],
+        "PolicySizeQuota": limits["PolicySize"],
         "PolicyVersionsInUse": _count(ctx, PolicyAttachment),
         "PolicyVersionsInUseQuota": _POLICY_VERSIONS_IN_USE_QUOTA,
-        "VersionsPerPolicyQuota": quotas.POLICY_VERSIONS,
+        "VersionsPerPolicyQuota": limits["VersionsPerPolicy"],
         "InstanceProfiles": _count(ctx, InstanceProfile),
-        "InstanceProfilesQuota": quotas.INSTANCE_PROFILES_PER_ACCOUNT,
+        "InstanceProfilesQuota": limits["InstanceProfilesPerAccount"],
         "Providers": _count(ctx, OIDCProvider) + _count(ctx, SAMLProvider),
         "ServerCertificates": _count(ctx, ServerCertificate),
-        "ServerCertificatesQuota": _SERVER_CERTIFICATES_QUOTA,
+        "ServerCertificatesQuota": limits["ServerCertificatesPerAccount"],
         "MFADevices": _count(ctx, MFADevice),
         "MFADevicesInUse": _count(ctx, MFADevice, MFADevice.owner_id.is_not(None)),
         "AccountMFAEnabled": min(1, _count(ctx, MFADevice, MFADevice.owner_id == account)),
@@ -80,16 +79,16 @@ def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         "AccountAccessKeysPresent": min(1, _count(ctx, AccessKey, AccessKey.user_id.is_(None))),
         "AccountSigningCertificatesPresent": min(
             1, _count(ctx, SigningCertificate, SigningCertificate.user_id.is_(None))),
-        "AccessKeysPerUserQuota": quotas.ACCESS_KEYS_PER_USER,
-        "SigningCertificatesPerUserQuota": _SIGNING_CERTIFICATES_PER_USER_QUOTA,
-        "GroupsPerUserQuota": quotas.GROUPS_PER_USER,
-        "AttachedPoliciesPerUserQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
-        "AttachedPoliciesPerGroupQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
-        "AttachedPoliciesPerRoleQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
+        "AccessKeysPerUserQuota": limits["AccessKeysPerUser"],
+        "SigningCertificatesPerUserQuota": limits["SigningCertificatesPerUser"],
+        "GroupsPerUserQuota": limits["GroupsPerUser"],
+        "AttachedPoliciesPerUserQuota": limits["PoliciesPerUser"],
+        "AttachedPoliciesPerGroupQuota": limits["PoliciesPerGroup"],
+        "AttachedPoliciesPerRoleQuota": limits["PoliciesPerRole"],
         "UserPolicySizeQuota": quotas.INLINE_POLICY_SIZE["user"],
         "GroupPolicySizeQuota": quotas.INLINE_POLICY_SIZE["group"],
         "RolePolicySizeQuota": quotas.INLINE_POLICY_SIZE["role"],
-        "AssumeRolePolicySizeQuota": quotas.ROLE_TRUST_POLICY_LENGTH,
+        "AssumeRolePolicySizeQuota": limits["ACLSizePerRole"],
         "GlobalEndpointTokenVersion": global_endpoint_token_version(ctx.db, account),
     }
     return {"SummaryMap": summary}

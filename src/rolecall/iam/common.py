@@ -59,8 +59,10 @@ def find_group(ctx: CallContext, name: str) -> Group:
     return _find(ctx, Group, "group", name)
 
 
-def require_account_quota(ctx: CallContext, table: type, quota: str, limit: int) -> None:
-    """LimitExceeded when the account already holds ``limit`` rows of ``table``."""
+def require_account_quota(ctx: CallContext, table: type, quota: str) -> None:
+    """LimitExceeded when the account already holds as many rows of ``table`` as the quota
+    (raised for the account, or AWS's default) allows: a COUNT, not a load."""
+    limit = quotas.limit(ctx.db, ctx.account_id, quota)
     count = ctx.db.scalar(
         select(func.count()).select_from(table).where(table.account_id == ctx.account_id)
     )

@@ -46,7 +46,7 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["GroupName"]
     if _name_taken(ctx, name):
         raise AWSError("EntityAlreadyExists", f"Group with name {name} already exists.")
-    require_account_quota(ctx, Group, "GroupsPerAccount", quotas.GROUPS_PER_ACCOUNT)
+    require_account_quota(ctx, Group, "GroupsPerAccount")
     group = Group(id=ids.unique_id(ids.GROUP), account_id=ctx.account_id, name=name,
                   name_lower=name.lower(), path=params.get("Path") or "/", created_at=ctx.now)
     ctx.db.add(group)

@@ -73,8 +73,7 @@ def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[st
     if ctx.db.scalar(select(exists().where(InstanceProfile.account_id == ctx.account_id,
                                            InstanceProfile.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Instance Profile {name} already exists.")
-    require_account_quota(ctx, InstanceProfile, "InstanceProfilesPerAccount",
-                          quotas.INSTANCE_PROFILES_PER_ACCOUNT)
+    require_account_quota(ctx, InstanceProfile, "InstanceProfilesPerAccount")
     profile = InstanceProfile(
         id=ids.unique_id(ids.INSTANCE_PROFILE),
         account_id=ctx.account_id,

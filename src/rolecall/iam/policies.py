@@ -231,8 +231,7 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                                            ManagedPolicy.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists",
                        f"A policy called {name} already exists. Duplicate names are not allowed.")
-    require_account_quota(ctx, ManagedPolicy, "PoliciesPerAccount",
-                          quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT)
+    require_account_quota(ctx, ManagedPolicy, "PoliciesPerAccount")
     row = ManagedPolicy(
         id=ids.unique_id(ids.POLICY),
         account_id=ctx.account_id,

@@ -15,7 +15,6 @@ from .. import ids
 from ..operations import CallContext, operation
 from ..protocol.errors import AWSError
 from ..store.tables import InlinePolicy, InstanceProfile, PolicyAttachment, Role
-from . import quotas
 from .boundaries import boundary_shape, require_boundary_policy
 from .common import (
     add_tags,
@@ -81,7 +80,7 @@ def new_role(ctx: CallContext, *, name: str, path: str, trust_policy: str,
     if ctx.db.scalar(select(exists().where(Role.account_id == ctx.account_id,
                                            Role.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Role with name {name} already exists.")
-    require_account_quota(ctx, Role, "RolesPerAccount", quotas.ROLES_PER_ACCOUNT)
+    require_account_quota(ctx, Role, "RolesPerAccount")
     role = Role(
         id=ids.unique_id(ids.ROLE),
         account_id=ctx.account_id,

@@ -23,7 +23,6 @@ from ..store.tables import (
     SSHPublicKey,
     User,
 )
-from . import quotas
 from .boundaries import boundary_shape, require_boundary_policy
 from .common import (
     add_tags,
@@ -71,7 +70,7 @@ def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.db.scalar(select(exists().where(User.account_id == ctx.account_id,
                                            User.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"User with name {name} already exists.")
-    require_account_quota(ctx, User, "UsersPerAccount", quotas.USERS_PER_ACCOUNT)
+    require_account_quota(ctx, User, "UsersPerAccount")
     boundary = params.get("PermissionsBoundary")
     if boundary:
         require_boundary_policy(ctx, boundary)
