@@ -120,6 +120,43 @@ def accounts_list(db_url: str | None) -> None:
     click.echo(json.dumps(list_accounts(db), indent=2))
 
 
+@accounts.command("load")
+@click.option("--accounts", "count", default=1, show_default=True, type=int,
+              help="How many accounts to fill.")
+@click.option("--account-id", default="100000000000", show_default=True,
+              help="The first account's id; the others follow it.")
+@click.option("--users", default=100, show_default=True, type=int, help="Users per account.")
+@click.option("--roles", default=100, show_default=True, type=int, help="Roles per account.")
+@click.option("--policies", default=50, show_default=True, type=int,
+              help="Customer managed policies per account.")
+@click.option("--groups", default=5, show_default=True, type=int, help="Groups per account.")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed of the generated names' creation dates.")
+@DB_OPTION
+def accounts_load(count: int, account_id: str, users: int, roles: int, policies: int,
+                  groups: int, seed: int, db_url: str | None) -> None:
+    """Fill accounts with generated users (with paths, tags, a few access keys), roles
+    (trust policies, tags, some inline policies), customer managed policies and groups,
+    with attachments, in large transactions; each account's quotas are checked first.
+    Prints what was written as JSON."""
+    import time
+
+    from .store.bulk_load import LoadError, Plan, account_ids, load
+
+    db = Database(db_url)
+    db.migrate()
+    started = time.perf_counter()
+    try:
+        totals = load(db, account_ids(account_id, count),
+                      Plan(users=users, roles=roles, policies=policies, groups=groups), seed)
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    click.echo(json.dumps({"Accounts": totals.accounts, "Rows": totals.counts,
+                           "Seconds": round(time.perf_counter() - started, 2)}))
+
+
 @main.group()
 def quotas() -> None:
     """Show an account's IAM quotas and raise the adjustable ones."""
