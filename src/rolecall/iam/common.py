@@ -133,7 +133,7 @@ def decode_key_marker(marker: str | None, length: int) -> list[str] | None:
         if (isinstance(values, list) and len(values) == length
                 and all(isinstance(v, str) for v in values)):
             return values
-    raise _invalid_marker()
+    raise invalid_marker()
 
 
 def _encode(kind: str, value: str) -> str:
@@ -144,11 +144,11 @@ def _decode(marker: str) -> tuple[str, str]:
     try:
         kind, _, value = base64.urlsafe_b64decode(marker.encode()).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
-        raise _invalid_marker() from None
+        raise invalid_marker() from None
     return kind, value
 
 
-def _invalid_marker() -> AWSError:
+def invalid_marker() -> AWSError:
     return AWSError("ValidationError", "Invalid Marker.")
 
 
@@ -158,7 +158,7 @@ def _decode_marker(marker: str | None) -> int:
     kind, offset = _decode(marker)
     if kind == "o" and offset.isdigit():
         return int(offset)
-    raise _invalid_marker()
+    raise invalid_marker()
 
 
 def path_filter(column: Any, prefix: str | None) -> Any:

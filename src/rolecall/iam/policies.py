@@ -76,7 +76,7 @@ class PolicyInfo:
         return self.row is None
 
 
-def _info_from_row(row: ManagedPolicy) -> PolicyInfo:
+def info_from_row(row: ManagedPolicy) -> PolicyInfo:
     return PolicyInfo(row.arn, row.name, row.path, row.id, row.default_version,
                       row.created_at, row.updated_at, row)
 
@@ -95,7 +95,7 @@ def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
         select(ManagedPolicy).where(ManagedPolicy.account_id == account_id,
                                     ManagedPolicy.arn == arn)
     )
-    return _info_from_row(row) if row is not None else None
+    return info_from_row(row) if row is not None else None
 
 
 def require_valid_policy_arn(arn: str) -> None:
@@ -250,7 +250,7 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.db.add(PolicyVersion(policy_id=row.id, version_id="v1", document=document,
                              created_at=ctx.now))
     add_tags(ctx, TAG_TYPE, row.id, tags)
-    shape = policy_shape(ctx, _info_from_row(row), 0, 0, detail=True)
+    shape = policy_shape(ctx, info_from_row(row), 0, 0, detail=True)
     shape.pop("Description", None)  # CreatePolicy does not echo the description
     if not shape["Tags"]:
         del shape["Tags"]  # nor an empty tag list, which GetPolicy shows
@@ -307,7 +307,7 @@ def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         if after:
             query = query.where(key_after(columns, after))
         rows = ctx.db.scalars(query.order_by(*columns).limit(limit + 1))
-        found += [_info_from_row(r) for r in rows]
+        found += [info_from_row(r) for r in rows]
     found.sort(key=_sort_key)
     page: dict[str, Any] = {
         "Policies": [policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
