@@ -82,10 +82,10 @@ def get_account_authorization_details(ctx: CallContext, params: dict[str, Any]) 
 
 def _named_rows(table: Any) -> Callable[[CallContext, str | None, int], list]:
     def read(ctx: CallContext, after: str | None, count: int) -> list[tuple[str, str, Any]]:
-        query = select(table).where(table.account_id == ctx.account_id)
+        query = select(table.__table__).where(table.account_id == ctx.account_id)
         if after is not None:
             query = query.where(table.name_lower > after)
-        rows = ctx.db.scalars(query.order_by(table.name_lower).limit(count))
+        rows = ctx.db.execute(query.order_by(table.name_lower).limit(count))  # plain rows
         kind = "LocalManagedPolicy" if table is ManagedPolicy else table.__name__
         return [(kind, r.name_lower, r) for r in rows]
     return read
@@ -93,7 +93,9 @@ def _named_rows(table: Any) -> Callable[[CallContext, str | None, int], list]:
 
 def _aws_policies_in_use(ctx: CallContext, after: str | None,
                          count: int) -> list[tuple[str, str, Any]]:
-    in_use = set(attachment_counts(ctx.db, ctx.account_id))
+    in_use = set(ctx.db.scalars(select(PolicyAttachment.policy_arn).distinct().where(
+        PolicyAttachment.account_id == ctx.account_id,
+        PolicyAttachment.policy_arn.like("arn:aws:iam::aws:%"))))
     in_use |= set(boundary_counts(ctx.db, ctx.account_id))
     arns = sorted(a for a in in_use if managed_policies.get(a) is not None
                   and (after is None or a > after))
@@ -117,15 +119,17 @@ def _by_owner(rows: Iterable[Any], owner: Callable[[Any], str]) -> dict[str, lis
 
 
 def _tags(ctx: CallContext, resource_type: str, ids: list[str]) -> dict[str, list]:
-    rows = ctx.db.scalars(select(Tag).where(Tag.resource_type == resource_type,
-                                            Tag.resource_id.in_(ids)).order_by(Tag.id))
+    rows = ctx.db.execute(select(Tag.resource_id, Tag.key, Tag.value).where(
+        Tag.resource_type == resource_type, Tag.resource_id.in_(ids)).order_by(Tag.id))
     return {owner: [{"Key": t.key, "Value": t.value} for t in tags]
             for owner, tags in _by_owner(rows, lambda t: t.resource_id).items()}
 
 
 def _inline(ctx: CallContext, entity_type: str, ids: list[str]) -> dict[str, list]:
-    rows = ctx.db.scalars(select(InlinePolicy).where(InlinePolicy.entity_type == entity_type,
-                                                     InlinePolicy.entity_id.in_(ids))
+    rows = ctx.db.execute(select(InlinePolicy.entity_id, InlinePolicy.name,
+                                 InlinePolicy.document)
+                          .where(InlinePolicy.entity_type == entity_type,
+                                 InlinePolicy.entity_id.in_(ids))
                           .order_by(InlinePolicy.name))
     return {owner: [{"PolicyName": p.name, "PolicyDocument": p.document} for p in policies]
             for owner, policies in _by_owner(rows, lambda p: p.entity_id).items()}
@@ -225,8 +229,9 @@ def _policies(ctx: CallContext, items: list[Any]) -> list[dict[str, Any]]:
     if not items:
         return []
     infos = [i if isinstance(i, PolicyInfo) else info_from_row(i) for i in items]
-    attachments = attachment_counts(ctx.db, ctx.account_id)
-    boundaries = boundary_counts(ctx.db, ctx.account_id)
+    arns = [i.arn for i in infos]
+    attachments = attachment_counts(ctx.db, ctx.account_id, arns)
+    boundaries = boundary_counts(ctx.db, ctx.account_id, arns)
     versions = _by_owner(ctx.db.scalars(select(PolicyVersion).where(
         PolicyVersion.policy_id.in_([i.row.id for i in infos if i.row is not None]))),
         lambda v: v.policy_id)

@@ -56,7 +56,7 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 @operation("iam", "GetGroup")
 def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     group = find_group(ctx, params["GroupName"])
-    members = (select(User).join(GroupMember, GroupMember.user_id == User.id)
+    members = (select(User.__table__).join(GroupMember, GroupMember.user_id == User.id)
                .where(GroupMember.group_id == group.id))
     page = key_page(ctx.db, members, [User.name_lower], params, "Users")
     page["Users"] = [user_shape(ctx, u) for u in page["Users"]]
@@ -66,7 +66,7 @@ def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListGroups")
 def list_groups(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    query = select(Group).where(Group.account_id == ctx.account_id,
+    query = select(Group.__table__).where(Group.account_id == ctx.account_id,
                                 path_filter(Group.path, params.get("PathPrefix")))
     page = key_page(ctx.db, query, [Group.name_lower], params, "Groups")
     page["Groups"] = [group_shape(g) for g in page["Groups"]]

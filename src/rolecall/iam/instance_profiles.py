@@ -99,7 +99,7 @@ def get_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
 
 @operation("iam", "ListInstanceProfiles")
 def list_instance_profiles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    query = select(InstanceProfile).where(
+    query = select(InstanceProfile.__table__).where(
         InstanceProfile.account_id == ctx.account_id,
         path_filter(InstanceProfile.path, params.get("PathPrefix")))
     page = key_page(ctx.db, query, [InstanceProfile.name_lower], params, "InstanceProfiles")

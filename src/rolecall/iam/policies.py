@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,23 +159,29 @@ def managed_policy_document(db: Session, account_id: str, arn: str) -> str | Non
     return version.document if version is not None else None
 
 
-def attachment_counts(db: Session, account_id: str) -> dict[str, int]:
-    rows = db.execute(
-        select(PolicyAttachment.policy_arn, func.count())
-        .where(PolicyAttachment.account_id == account_id)
-        .group_by(PolicyAttachment.policy_arn)
-    ).all()
-    return {arn: n for arn, n in rows}
+def attachment_counts(db: Session, account_id: str,
+                      among: Collection[str] | None = None) -> dict[str, int]:
+    """How many entities each policy in use is attached to (only ``among`` these ARNs if
+    given: one page's policies, not the whole account's attachments)."""
+    query = (select(PolicyAttachment.policy_arn, func.count())
+             .where(PolicyAttachment.account_id == account_id)
+             .group_by(PolicyAttachment.policy_arn))
+    if among is not None:
+        query = query.where(PolicyAttachment.policy_arn.in_(among))
+    return {arn: n for arn, n in db.execute(query).all()}
 
 
-def boundary_counts(db: Session, account_id: str) -> dict[str, int]:
+def boundary_counts(db: Session, account_id: str,
+                    among: Collection[str] | None = None) -> dict[str, int]:
+    """How many users and roles each policy in use is the permissions boundary of."""
     counts: dict[str, int] = {}
     for table in (User, Role):
-        rows = db.execute(
-            select(table.permissions_boundary, func.count())
-            .where(table.account_id == account_id, table.permissions_boundary.is_not(None))
-            .group_by(table.permissions_boundary)
-        ).all()
+        query = (select(table.permissions_boundary, func.count())
+                 .where(table.account_id == account_id, table.permissions_boundary.is_not(None))
+                 .group_by(table.permissions_boundary))
+        if among is not None:
+            query = query.where(table.permissions_boundary.in_(among))
+        rows = db.execute(query).all()
         for arn, n in rows:
             counts[arn] = counts.get(arn, 0) + n
     return counts
@@ -281,13 +288,12 @@ def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     scope = params.get("Scope") or "All"
     prefix = params.get("PathPrefix")
     usage = params.get("PolicyUsageFilter")
-    attached = attachment_counts(ctx.db, ctx.account_id)
-    bounded = boundary_counts(ctx.db, ctx.account_id)
     in_use: set[str] | None = None
     if params.get("OnlyAttached"):
-        counted = {"PermissionsPolicy": [attached], "PermissionsBoundary": [bounded]}
-        in_use = {arn for counts in counted.get(usage, [attached, bounded])
-                  for arn, n in counts.items() if n}
+        counted = {"PermissionsPolicy": [attachment_counts],
+                   "PermissionsBoundary": [boundary_counts]}
+        in_use = {arn for count in counted.get(usage, [attachment_counts, boundary_counts])
+                  for arn in count(ctx.db, ctx.account_id)}
     after = decode_key_marker(params.get("Marker"), 2)
     limit = page_size(params)
     found: list[PolicyInfo] = []
@@ -298,17 +304,20 @@ def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                   and (in_use is None or i.arn in in_use))
         found += itertools.islice(wanted, limit + 1)
     if scope in ("All", "Local"):
-        query = select(ManagedPolicy).where(ManagedPolicy.account_id == ctx.account_id,
-                                            path_filter(ManagedPolicy.path, prefix))
+        query = select(ManagedPolicy.__table__).where(
+            ManagedPolicy.account_id == ctx.account_id, path_filter(ManagedPolicy.path, prefix))
         if in_use is not None:
             query = query.where(ManagedPolicy.arn.in_(in_use))
         columns = [code_point_order(ctx.db, ManagedPolicy.name_lower),
                    code_point_order(ctx.db, ManagedPolicy.arn)]
         if after:
             query = query.where(key_after(columns, after))
-        rows = ctx.db.scalars(query.order_by(*columns).limit(limit + 1))
+        rows = ctx.db.execute(query.order_by(*columns).limit(limit + 1))  # plain rows
         found += [info_from_row(r) for r in rows]
     found.sort(key=_sort_key)
+    arns = [i.arn for i in found[:limit]]
+    attached = attachment_counts(ctx.db, ctx.account_id, arns)
+    bounded = boundary_counts(ctx.db, ctx.account_id, arns)
     page: dict[str, Any] = {
         "Policies": [policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
                      for i in found[:limit]],

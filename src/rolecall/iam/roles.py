@@ -152,7 +152,7 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListRoles")
 def list_roles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    query = select(Role).where(Role.account_id == ctx.account_id,
+    query = select(Role.__table__).where(Role.account_id == ctx.account_id,
                                path_filter(Role.path, params.get("PathPrefix")))
     page = key_page(ctx.db, query, [Role.name_lower], params, "Roles")
     page["Roles"] = [role_shape(ctx, r, detail=False) for r in page["Roles"]]

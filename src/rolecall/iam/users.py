@@ -111,7 +111,7 @@ def get_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListUsers")
 def list_users(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    query = select(User).where(User.account_id == ctx.account_id,
+    query = select(User.__table__).where(User.account_id == ctx.account_id,
                                path_filter(User.path, params.get("PathPrefix")))
     page = key_page(ctx.db, query, [User.name_lower], params, "Users")
     page["Users"] = [user_shape(ctx, u) for u in page["Users"]]

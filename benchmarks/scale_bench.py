@@ -1,0 +1,191 @@
+"""IAM state at scale: loads with `rolecall accounts load`, then measures a server on it.
+
+Loads (a) many accounts of 100 users, 100 roles and 50 customer managed policies each and
+(b) one account at IAM's default quotas (5,000 users, 1,000 roles, 1,500 policies) into one
+SQLite database, then starts `rolecall serve` on it and measures: load times, start-up time
+(process start to a 200 from /_rolecall/health), the server's RSS, ListUsers and ListRoles
+page latency (p50/p99 over every page of repeated walks, boto3, MaxItems 100), paging
+through all users, GetAccountAuthorizationDetails paged to the end, and GetRole/GetUser
+rates with wrk (helpers of http_bench.py) in the full account, in one of the many accounts
+and in an empty account of the same server.
+
+    .venv/bin/python benchmarks/scale_bench.py [--small] [--duration 10] [--connections 32]
+
+--small loads 50 accounts and a (1,000 users, 300 roles, 300 policies) account for a quick
+run. The server runs with `--upstream none` (no embedded moto): only IAM is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import boto3
+from botocore.config import Config
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import http_bench
+
+BIN = http_bench.BIN
+FULL_ACCOUNT = "200000000000"
+MANY_FIRST = "300000000000"
+EMPTY_ACCOUNT = "400000000000"
+
+
+def rolecall(*args: str) -> dict:
+    done = subprocess.run([str(BIN / "rolecall"), *args], capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+def load(db: str, first: str, accounts: int, users: int, roles: int, policies: int) -> dict:
+    started = time.perf_counter()
+    out = rolecall("accounts", "load", "--db", db, "--account-id", first,
+                   "--accounts", str(accounts), "--users", str(users), "--roles", str(roles),
+                   "--policies", str(policies))
+    out["WallSeconds"] = time.perf_counter() - started
+    return out
+
+
+def start_server(db: str) -> tuple[subprocess.Popen, str, float]:
+    port = http_bench.free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN / "rolecall"), "serve", "--port", str(port), "--db", db, "--upstream", "none"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    http_bench.wait_healthy(endpoint + "/_rolecall/health", process)
+    return process, endpoint, time.perf_counter() - started
+
+
+def memory_mib(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) of a process, in MiB."""
+    fields = {}
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        fields[name] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def iam_client(endpoint: str, key: dict):
+    return boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id=key["AccessKeyId"],
+                        aws_secret_access_key=key["SecretAccessKey"],
+                        config=Config(retries={"max_attempts": 1}))
+
+
+def walk(call, key: str, **params) -> tuple[list[float], int, float]:
+    """Every page of a list call: (seconds per page, items, seconds in all)."""
+    times, items, marker = [], 0, None
+    started = time.perf_counter()
+    while True:
+        before = time.perf_counter()
+        page = call(**params, **({"Marker": marker} if marker else {}))
+        times.append(time.perf_counter() - before)
+        items += len(page[key])
+        if not page.get("IsTruncated"):
+            return times, items, time.perf_counter() - started
+        marker = page["Marker"]
+
+
+def percentiles(seconds: list[float]) -> str:
+    ms = sorted(s * 1000 for s in seconds)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    return f"p50 {statistics.median(ms):6.1f} ms  p99 {p99:6.1f} ms  ({len(ms)} pages)"
+
+
+def rate(endpoint: str, scratch: str, label: str, operation: tuple[str, dict], key: dict,
+         account: str, duration: int, connections: int) -> dict:
+    http_bench.OPERATIONS[label] = operation
+    requests = http_bench.signed_requests(endpoint, label, key, account, 200)
+    script = pathlib.Path(scratch) / f"{label}.lua"
+    http_bench.wrk_script(requests, script, endpoint.removeprefix("http://"))
+    return http_bench.run_wrk(endpoint, script, duration, connections)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--walks", type=int, default=3, help="Walks through every page.")
+    args = parser.parse_args()
+    many, full = (50, (1000, 300, 300)) if args.small else (1000, (5000, 1000, 1500))
+    with tempfile.TemporaryDirectory() as scratch:
+        db = f"sqlite:///{scratch}/scale.db"
+        loaded_many = load(db, MANY_FIRST, many, 100, 100, 50)
+        print(f"load (a) {many} accounts x (100 users, 100 roles, 50 policies): "
+              f"{loaded_many['Seconds']:.1f} s ({sum(loaded_many['Rows'].values())} rows)")
+        loaded_full = load(db, FULL_ACCOUNT, 1, *full)
+        print(f"load (b) one account of {full[0]} users, {full[1]} roles, {full[2]} policies: "
+              f"{loaded_full['Seconds']:.1f} s")
+        roots = {a: rolecall("accounts", "create", "--account-id", a, "--db", db)
+                 for a in (FULL_ACCOUNT, MANY_FIRST[:-3] + f"{many // 2:03d}", EMPTY_ACCOUNT)}
+        db_mib = os.path.getsize(f"{scratch}/scale.db") / 2**20
+        print(f"database: {db_mib:.0f} MiB")
+
+        process, endpoint, startup = start_server(db)
+        try:
+            rss, _ = memory_mib(process.pid)
+            print(f"start-up: {startup:.2f} s   RSS after start: {rss:.0f} MiB")
+            full_iam = iam_client(endpoint, roots[FULL_ACCOUNT])
+            for operation, key in (("list_users", "Users"), ("list_roles", "Roles")):
+                samples, items, total = [], 0, 0.0
+                for _ in range(args.walks):
+                    times, items, total = walk(getattr(full_iam, operation), key, MaxItems=100)
+                    samples += times
+                print(f"{operation} in the full account, pages of 100: {percentiles(samples)}"
+                      f"   all {items} in {total:.2f} s")
+            times, items, total = walk(full_iam.get_account_authorization_details,
+                                       "UserDetailList")
+            rss, peak = memory_mib(process.pid)
+            print(f"GetAccountAuthorizationDetails, full account: {len(times)} pages in "
+                  f"{total:.2f} s ({percentiles(times)})   RSS {rss:.0f} MiB, peak {peak:.0f}")
+
+            # GetRole and GetUser: a loaded role/user of each account, and one created in
+            # the empty account through the API, signed by each account's root.
+            empty = iam_client(endpoint, roots[EMPTY_ACCOUNT])
+            empty.create_user(UserName="bench")
+            empty.create_role(RoleName="bench-role",
+                              AssumeRolePolicyDocument=http_bench.TRUST.replace(
+                                  "{account}", EMPTY_ACCOUNT))
+            names = {EMPTY_ACCOUNT: ("bench-role", "bench")}
+            for account in roots:
+                if account != EMPTY_ACCOUNT:
+                    client = iam_client(endpoint, roots[account])
+                    names[account] = (client.list_roles(MaxItems=500)["Roles"][-1]["RoleName"],
+                                      client.list_users(MaxItems=500)["Users"][-1]["UserName"])
+            labels = {EMPTY_ACCOUNT: "empty account", FULL_ACCOUNT: "full account"}
+            results: dict[tuple[str, str], dict] = {}
+            for account in [EMPTY_ACCOUNT, *[a for a in roots if a != EMPTY_ACCOUNT]]:
+                role, user = names[account]
+                for op, params in (("GetRole", {"RoleName": role}),
+                                   ("GetUser", {"UserName": user})):
+                    operation = ("iam", {"Action": op, "Version": "2010-05-08", **params})
+                    result = rate(endpoint, scratch, f"{op}-{account}", operation,
+                                  roots[account], account, args.duration, args.connections)
+                    results[(op, account)] = result
+                    base = results[(op, EMPTY_ACCOUNT)]["rps"]
+                    label = labels.get(account, f"one of the {many} accounts")
+                    print(f"{op:8} {label:26} {result['rps']:8.0f} req/s "
+                          f"({result['rps'] / base:5.0%} of empty)   p99 "
+                          f"{result['p99_ms']:7.2f} ms   non-2xx {result['errors']}",
+                          flush=True)
+            rss, peak = memory_mib(process.pid)
+            print(f"RSS at the end: {rss:.0f} MiB, peak {peak:.0f} MiB")
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    print(f"# small={args.small} duration={args.duration}s connections={args.connections} "
+          f"cores={os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
