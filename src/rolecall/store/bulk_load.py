@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,19 +109,31 @@ def load(db: Database, accounts: list[str], plan: Plan, seed: int = 0) -> Totals
     for start in range(0, len(accounts), step):
         batch = accounts[start:start + step]
         with db.transaction() as session:
+            existing = set(session.scalars(select(Account.id).where(Account.id.in_(batch))))
+            new = [{"id": a, "created_at": now, "generation": 0}
+                   for a in batch if a not in existing]
+            if new:
+                session.execute(insert(Account.__table__), new)
+            rows: dict[type, list[dict[str, Any]]] = defaultdict(list)
             for account_id in batch:
-                _load_account(session, account_id, plan, keys, rng, now, totals)
+                for table, more in _account_rows(session, account_id, plan, keys, rng,
+                                                 now).items():
+                    rows[table] += more
+            # Core executemany, one statement per table and chunk: the ORM's bulk path
+            # would run a statement per row for tables with generated keys.
+            for table, table_rows in rows.items():
+                for chunk in _chunks(table_rows, 5000):
+                    session.execute(insert(table.__table__), chunk)
+                totals.add(table.__tablename__, len(table_rows))
             session.execute(update(Account).where(Account.id.in_(batch))
                             .values(generation=Account.generation + 1))
         totals.accounts += len(batch)
     return totals
 
 
-def _load_account(session: Session, account_id: str, plan: Plan, keys: ServerKeys,
-                  rng: random.Random, now: dt.datetime, totals: Totals) -> None:
-    if session.get(Account, account_id) is None:
-        session.execute(insert(Account), [{"id": account_id, "created_at": now,
-                                           "generation": 0}])
+def _account_rows(session: Session, account_id: str, plan: Plan, keys: ServerKeys,
+                  rng: random.Random, now: dt.datetime) -> dict[type, list[dict[str, Any]]]:
+    """One account's new rows by table, in an order its foreign keys allow."""
     start = _check_quotas(session, account_id, plan)
     builder = _AccountRows(account_id, keys, rng, now)
     policies = builder.policies(plan.policies, start["policies"])
@@ -128,11 +141,7 @@ def _load_account(session: Session, account_id: str, plan: Plan, keys: ServerKey
     users = builder.users(plan.users, start["users"])
     roles = builder.roles(plan.roles, start["roles"])
     builder.attach(users, roles, groups, policies)
-    for table, rows in builder.rows.items():
-        if rows:
-            for chunk in _chunks(rows, 5000):
-                session.execute(insert(table), chunk)
-            totals.add(table.__tablename__, len(rows))
+    return builder.rows
 
 
 def _check_quotas(session: Session, account_id: str, plan: Plan) -> dict[str, int]:
@@ -216,7 +225,7 @@ class _AccountRows:
         if i % 3 == 0:
             statements.append({"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:DeleteBucket",
                                "Resource": "*"})
-        return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)
+        return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
     def groups(self, count: int, start: int) -> list[dict[str, Any]]:
         out = []
