@@ -4,7 +4,8 @@ Loads (a) many accounts of 100 users, 100 roles and 50 customer managed policies
 (b) one account at IAM's default quotas (5,000 users, 1,000 roles, 1,500 policies) into one
 SQLite database, then starts `rolecall serve` on it and measures: load times, start-up time
 (process start to a 200 from /_rolecall/health), the server's RSS, ListUsers and ListRoles
-page latency (p50/p99 over every page of repeated walks, boto3, MaxItems 100), paging
+page latency (p50/p99 over every page of repeated walks, MaxItems 100, requests signed with
+botocore and timed to the answer's last byte), paging
 through all users, GetAccountAuthorizationDetails paged to the end, and GetRole/GetUser
 rates with wrk (helpers of http_bench.py) in the full account, in one of the many accounts
 and in an empty account of the same server.
@@ -18,17 +19,23 @@ run. The server runs with `--upstream none` (no embedded moto): only IAM is meas
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import pathlib
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from urllib.parse import urlencode
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import http_bench
@@ -81,18 +88,43 @@ def iam_client(endpoint: str, key: dict):
                         config=Config(retries={"max_attempts": 1}))
 
 
-def walk(call, key: str, **params) -> tuple[list[float], int, float]:
-    """Every page of a list call: (seconds per page, items, seconds in all)."""
-    times, items, marker = [], 0, None
-    started = time.perf_counter()
-    while True:
-        before = time.perf_counter()
-        page = call(**params, **({"Marker": marker} if marker else {}))
-        times.append(time.perf_counter() - before)
-        items += len(page[key])
-        if not page.get("IsTruncated"):
-            return times, items, time.perf_counter() - started
-        marker = page["Marker"]
+class SignedIAM:
+    """IAM calls signed with botocore's SigV4 signer over one keep-alive connection, timed
+    from request to the last byte of the answer (no XML parsing on the client's side)."""
+
+    def __init__(self, endpoint: str, key: dict) -> None:
+        self.endpoint = endpoint
+        self.credentials = Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+        host, port = endpoint.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port))
+
+    def call(self, action: str, **params: str) -> tuple[float, bytes]:
+        body = urlencode({"Action": action, "Version": "2010-05-08", **params})
+        request = AWSRequest("POST", self.endpoint + "/", data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        SigV4Auth(self.credentials, "iam", "us-east-1").add_auth(request)
+        started = time.perf_counter()
+        self.connection.request("POST", "/", body=body, headers=dict(request.headers.items()))
+        response = self.connection.getresponse()
+        answer = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise SystemExit(f"{action}: HTTP {response.status} {answer[:300]!r}")
+        return elapsed, answer
+
+    def walk(self, action: str, item: bytes, **params: str) -> tuple[list[float], int, float]:
+        """Every page of a list call: (seconds per page, items, seconds in all)."""
+        times, items, marker = [], 0, None
+        started = time.perf_counter()
+        while True:
+            elapsed, answer = self.call(action, **params, **({"Marker": marker} if marker
+                                                              else {}))
+            times.append(elapsed)
+            items += answer.count(item)
+            found = re.search(rb"<Marker>([^<]+)</Marker>", answer)
+            if b"<IsTruncated>true</IsTruncated>" not in answer or found is None:
+                return times, items, time.perf_counter() - started
+            marker = found.group(1).decode()
 
 
 def percentiles(seconds: list[float]) -> str:
@@ -116,7 +148,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--walks", type=int, default=3, help="Walks through every page.")
+    parser.add_argument("--rounds", type=int, default=2, help="Rate rounds per account.")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     many, full = (50, (1000, 300, 300)) if args.small else (1000, (5000, 1000, 1500))
     with tempfile.TemporaryDirectory() as scratch:
         db = f"sqlite:///{scratch}/scale.db"
@@ -135,16 +169,18 @@ def main() -> None:
         try:
             rss, _ = memory_mib(process.pid)
             print(f"start-up: {startup:.2f} s   RSS after start: {rss:.0f} MiB")
-            full_iam = iam_client(endpoint, roots[FULL_ACCOUNT])
-            for operation, key in (("list_users", "Users"), ("list_roles", "Roles")):
+            full_iam = SignedIAM(endpoint, roots[FULL_ACCOUNT])
+            for action in ("ListUsers", "ListRoles", "GetAccountAuthorizationDetails"):
+                full_iam.call(action, MaxItems="1")  # the first call of each loads its model
+            for operation, item in (("ListUsers", b"<UserName>"), ("ListRoles", b"<RoleName>")):
                 samples, items, total = [], 0, 0.0
                 for _ in range(args.walks):
-                    times, items, total = walk(getattr(full_iam, operation), key, MaxItems=100)
+                    times, items, total = full_iam.walk(operation, item, MaxItems="100")
                     samples += times
                 print(f"{operation} in the full account, pages of 100: {percentiles(samples)}"
                       f"   all {items} in {total:.2f} s")
-            times, items, total = walk(full_iam.get_account_authorization_details,
-                                       "UserDetailList")
+            times, items, total = full_iam.walk("GetAccountAuthorizationDetails",
+                                                b"<UserName>")
             rss, peak = memory_mib(process.pid)
             print(f"GetAccountAuthorizationDetails, full account: {len(times)} pages in "
                   f"{total:.2f} s ({percentiles(times)})   RSS {rss:.0f} MiB, peak {peak:.0f}")
@@ -163,21 +199,26 @@ def main() -> None:
                     names[account] = (client.list_roles(MaxItems=500)["Roles"][-1]["RoleName"],
                                       client.list_users(MaxItems=500)["Users"][-1]["UserName"])
             labels = {EMPTY_ACCOUNT: "empty account", FULL_ACCOUNT: "full account"}
+            # Rounds interleave the accounts so that drift of a shared machine falls on all
+            # alike; each account's best round is reported.
             results: dict[tuple[str, str], dict] = {}
-            for account in [EMPTY_ACCOUNT, *[a for a in roots if a != EMPTY_ACCOUNT]]:
-                role, user = names[account]
-                for op, params in (("GetRole", {"RoleName": role}),
-                                   ("GetUser", {"UserName": user})):
-                    operation = ("iam", {"Action": op, "Version": "2010-05-08", **params})
-                    result = rate(endpoint, scratch, f"{op}-{account}", operation,
-                                  roots[account], account, args.duration, args.connections)
-                    results[(op, account)] = result
-                    base = results[(op, EMPTY_ACCOUNT)]["rps"]
-                    label = labels.get(account, f"one of the {many} accounts")
-                    print(f"{op:8} {label:26} {result['rps']:8.0f} req/s "
-                          f"({result['rps'] / base:5.0%} of empty)   p99 "
-                          f"{result['p99_ms']:7.2f} ms   non-2xx {result['errors']}",
-                          flush=True)
+            for _ in range(args.rounds):
+                for op in ("GetRole", "GetUser"):
+                    for account in [EMPTY_ACCOUNT, *[a for a in roots if a != EMPTY_ACCOUNT]]:
+                        role, user = names[account]
+                        params = {"RoleName": role} if op == "GetRole" else {"UserName": user}
+                        operation = ("iam", {"Action": op, "Version": "2010-05-08", **params})
+                        result = rate(endpoint, scratch, f"{op}-{account}", operation,
+                                      roots[account], account, args.duration, args.connections)
+                        best = results.get((op, account))
+                        if best is None or result["rps"] > best["rps"]:
+                            results[(op, account)] = result
+            for (op, account), result in results.items():
+                base = results[(op, EMPTY_ACCOUNT)]["rps"]
+                label = labels.get(account, f"one of the {many} accounts")
+                print(f"{op:8} {label:26} {result['rps']:8.0f} req/s "
+                      f"({result['rps'] / base:5.0%} of empty)   p99 "
+                      f"{result['p99_ms']:7.2f} ms   non-2xx {result['errors']}")
             rss, peak = memory_mib(process.pid)
             print(f"RSS at the end: {rss:.0f} MiB, peak {peak:.0f} MiB")
         finally:
