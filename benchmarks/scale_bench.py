@@ -7,8 +7,9 @@ SQLite database, then starts `rolecall serve` on it and measures: load times, st
 page latency (p50/p99 over every page of repeated walks, MaxItems 100, requests signed with
 botocore and timed to the answer's last byte), paging
 through all users, GetAccountAuthorizationDetails paged to the end, and GetRole/GetUser
-rates with wrk (helpers of http_bench.py) in the full account, in one of the many accounts
-and in an empty account of the same server.
+rates with wrk (helpers of http_bench.py) and their median latency one call at a time,
+alternating between the accounts, in the full account, in one of the many accounts and in
+an account of one user, role, policy and group on the same server.
 
     .venv/bin/python benchmarks/scale_bench.py [--small] [--duration 10] [--connections 32]
 
@@ -43,7 +44,7 @@ import http_bench
 BIN = http_bench.BIN
 FULL_ACCOUNT = "200000000000"
 MANY_FIRST = "300000000000"
-EMPTY_ACCOUNT = "400000000000"
+SMALL_ACCOUNT = "400000000000"  # one user, role, policy and group
 
 
 def rolecall(*args: str) -> dict:
@@ -149,6 +150,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--walks", type=int, default=3, help="Walks through every page.")
     parser.add_argument("--rounds", type=int, default=2, help="Rate rounds per account.")
+    parser.add_argument("--interleaved", type=int, default=2000,
+                        help="Interleaved calls per account for the latency comparison.")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     many, full = (50, (1000, 300, 300)) if args.small else (1000, (5000, 1000, 1500))
@@ -160,8 +163,10 @@ def main() -> None:
         loaded_full = load(db, FULL_ACCOUNT, 1, *full)
         print(f"load (b) one account of {full[0]} users, {full[1]} roles, {full[2]} policies: "
               f"{loaded_full['Seconds']:.1f} s")
+        load(db, SMALL_ACCOUNT, 1, 1, 1, 1)
+        middle = f"{int(MANY_FIRST) + many // 2:012d}"
         roots = {a: rolecall("accounts", "create", "--account-id", a, "--db", db)
-                 for a in (FULL_ACCOUNT, MANY_FIRST[:-3] + f"{many // 2:03d}", EMPTY_ACCOUNT)}
+                 for a in (FULL_ACCOUNT, middle, SMALL_ACCOUNT)}
         db_mib = os.path.getsize(f"{scratch}/scale.db") / 2**20
         print(f"database: {db_mib:.0f} MiB")
 
@@ -185,28 +190,21 @@ def main() -> None:
             print(f"GetAccountAuthorizationDetails, full account: {len(times)} pages in "
                   f"{total:.2f} s ({percentiles(times)})   RSS {rss:.0f} MiB, peak {peak:.0f}")
 
-            # GetRole and GetUser: a loaded role/user of each account, and one created in
-            # the empty account through the API, signed by each account's root.
-            empty = iam_client(endpoint, roots[EMPTY_ACCOUNT])
-            empty.create_user(UserName="bench")
-            empty.create_role(RoleName="bench-role",
-                              AssumeRolePolicyDocument=http_bench.TRUST.replace(
-                                  "{account}", EMPTY_ACCOUNT))
-            names = {EMPTY_ACCOUNT: ("bench-role", "bench")}
-            for account in roots:
-                if account != EMPTY_ACCOUNT:
-                    client = iam_client(endpoint, roots[account])
-                    names[account] = (client.list_roles(MaxItems=500)["Roles"][-1]["RoleName"],
-                                      client.list_users(MaxItems=500)["Users"][-1]["UserName"])
-            labels = {EMPTY_ACCOUNT: "empty account", FULL_ACCOUNT: "full account"}
+            # GetRole and GetUser of the same loaded role and user (the generated names
+            # repeat in every account) in the one-of-each account, the full account and one
+            # of the many, signed by each account's root.
+            small_iam = iam_client(endpoint, roots[SMALL_ACCOUNT])
+            role = small_iam.list_roles()["Roles"][0]["RoleName"]
+            user = small_iam.list_users()["Users"][0]["UserName"]
+            labels = {SMALL_ACCOUNT: "1-entity account", FULL_ACCOUNT: "full account",
+                      middle: f"one of the {many} accounts"}
+            calls = {"GetRole": {"RoleName": role}, "GetUser": {"UserName": user}}
             # Rounds interleave the accounts so that drift of a shared machine falls on all
             # alike; each account's best round is reported.
             results: dict[tuple[str, str], dict] = {}
             for _ in range(args.rounds):
-                for op in ("GetRole", "GetUser"):
-                    for account in [EMPTY_ACCOUNT, *[a for a in roots if a != EMPTY_ACCOUNT]]:
-                        role, user = names[account]
-                        params = {"RoleName": role} if op == "GetRole" else {"UserName": user}
+                for op, params in calls.items():
+                    for account in labels:
                         operation = ("iam", {"Action": op, "Version": "2010-05-08", **params})
                         result = rate(endpoint, scratch, f"{op}-{account}", operation,
                                       roots[account], account, args.duration, args.connections)
@@ -214,11 +212,22 @@ def main() -> None:
                         if best is None or result["rps"] > best["rps"]:
                             results[(op, account)] = result
             for (op, account), result in results.items():
-                base = results[(op, EMPTY_ACCOUNT)]["rps"]
-                label = labels.get(account, f"one of the {many} accounts")
-                print(f"{op:8} {label:26} {result['rps']:8.0f} req/s "
-                      f"({result['rps'] / base:5.0%} of empty)   p99 "
+                base = results[(op, SMALL_ACCOUNT)]["rps"]
+                print(f"{op:8} {labels[account]:26} {result['rps']:8.0f} req/s "
+                      f"({result['rps'] / base:5.0%} of 1-entity)   p99 "
                       f"{result['p99_ms']:7.2f} ms   non-2xx {result['errors']}")
+            # The same calls one at a time, alternating between the accounts request by
+            # request: a comparison that the machine's drift cannot skew.
+            signed = {a: SignedIAM(endpoint, roots[a]) for a in labels}
+            for op, params in calls.items():
+                latencies: dict[str, list[float]] = {a: [] for a in labels}
+                for _ in range(args.interleaved):
+                    for account, client in signed.items():
+                        latencies[account].append(client.call(op, **params)[0])
+                medians = {a: statistics.median(t) * 1000 for a, t in latencies.items()}
+                print(f"{op} interleaved, median latency: " + ", ".join(
+                    f"{labels[a]} {m:.2f} ms ({m / medians[SMALL_ACCOUNT]:.0%})"
+                    for a, m in medians.items()))
             rss, peak = memory_mib(process.pid)
             print(f"RSS at the end: {rss:.0f} MiB, peak {peak:.0f} MiB")
         finally:
