@@ -120,6 +120,105 @@ def accounts_list(db_url: str | None) -> None:
     click.echo(json.dumps(list_accounts(db), indent=2))
 
 
+@accounts.command("load")
+@click.option("--accounts", "count", default=1, show_default=True, type=int,
+              help="How many accounts to fill.")
+@click.option("--account-id", default="100000000000", show_default=True,
+              help="The first account's id; the others follow it.")
+@click.option("--users", default=100, show_default=True, type=int, help="Users per account.")
+@click.option("--roles", default=100, show_default=True, type=int, help="Roles per account.")
+@click.option("--policies", default=50, show_default=True, type=int,
+              help="Customer managed policies per account.")
+@click.option("--groups", default=5, show_default=True, type=int, help="Groups per account.")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed of the generated names' creation dates.")
+@DB_OPTION
+def accounts_load(count: int, account_id: str, users: int, roles: int, policies: int,
+                  groups: int, seed: int, db_url: str | None) -> None:
+    """Fill accounts with generated users (with paths, tags, a few access keys), roles
+    (trust policies, tags, some inline policies), customer managed policies and groups,
+    with attachments, in large transactions; each account's quotas are checked first.
+    Prints what was written as JSON."""
+    import time
+
+    from .store.bulk_load import LoadError, Plan, account_ids, load
+
+    db = Database(db_url)
+    db.migrate()
+    started = time.perf_counter()
+    try:
+        totals = load(db, account_ids(account_id, count),
+                      Plan(users=users, roles=roles, policies=policies, groups=groups), seed)
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    click.echo(json.dumps({"Accounts": totals.accounts, "Rows": totals.counts,
+                           "Seconds": round(time.perf_counter() - started, 2)}))
+
+
+@main.group()
+def quotas() -> None:
+    """Show an account's IAM quotas and raise the adjustable ones."""
+
+
+def _require_account(session, account_id: str) -> None:
+    from .store.tables import Account
+
+    if session.get(Account, account_id) is None:
+        raise click.ClickException(f"No account {account_id}.")
+
+
+def _quota_rows(session, account_id: str) -> list[dict]:
+    from .iam.quotas import QUOTAS, account_quotas
+
+    return [{"QuotaName": name, "Value": value, "Default": QUOTAS[name].default,
+             "Adjustable": QUOTAS[name].adjustable, "Maximum": QUOTAS[name].maximum,
+             "Description": QUOTAS[name].description}
+            for name, value in account_quotas(session, account_id).items()]
+
+
+@quotas.command("list")
+@click.option("--account-id", required=True)
+@DB_OPTION
+def quotas_list(account_id: str, db_url: str | None) -> None:
+    """Print each quota as it applies to the account, with AWS's default and, for the
+    adjustable ones, AWS's maximum, as JSON."""
+    db = Database(db_url)
+    db.migrate()
+    try:
+        with db.transaction(write=False) as session:
+            _require_account(session, account_id)
+            click.echo(json.dumps(_quota_rows(session, account_id), indent=2))
+    finally:
+        db.dispose()
+
+
+@quotas.command("set")
+@click.option("--account-id", required=True)
+@click.option("--quota", "name", required=True, help="A quota name, e.g. RolesPerAccount.")
+@click.option("--value", required=True, type=int)
+@DB_OPTION
+def quotas_set(account_id: str, name: str, value: int, db_url: str | None) -> None:
+    """Raise an adjustable quota for one account, up to AWS's maximum (the default value
+    undoes a raise); fixed quotas are refused. Works while a server runs."""
+    from .iam.quotas import QuotaError, set_quota
+
+    db = Database(db_url)
+    db.migrate()
+    try:
+        with db.transaction() as session:
+            _require_account(session, account_id)
+            set_quota(session, account_id, name, value)
+        with db.transaction(write=False) as session:
+            row = next(r for r in _quota_rows(session, account_id) if r["QuotaName"] == name)
+        click.echo(json.dumps(row, indent=2))
+    except QuotaError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+
+
 @main.command()
 @DB_OPTION
 @click.option("--limit", default=20, show_default=True, type=int)

@@ -1,5 +1,5 @@
-"""Account-wide reads and settings: GetAccountSummary, GetAccountAuthorizationDetails,
-Create/List/DeleteAccountAlias and Get/Update/DeleteAccountPasswordPolicy."""
+"""Account-wide reads and settings: GetAccountSummary, Create/List/DeleteAccountAlias and
+Get/Update/DeleteAccountPasswordPolicy (GetAccountAuthorizationDetails has its own module)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import exists, func, select
 
-from ..data import managed_policies
 from ..operations import CallContext, operation
 from ..protocol.errors import AWSError, no_such_entity
 from ..store.tables import (
@@ -20,7 +19,6 @@ from ..store.tables import (
     MFADevice,
     OIDCProvider,
     PolicyAttachment,
-    PolicyVersion,
     Role,
     RootLoginProfile,
     SAMLProvider,
@@ -29,19 +27,10 @@ from ..store.tables import (
     User,
 )
 from . import quotas
-from .attachments import attached_arns
-from .common import group_arn, paginate
-from .groups import groups_of_user
-from .inline_policies import entity_policies
-from .instance_profiles import instance_profile_shape
-from .policies import PolicyInfo, attachment_counts, boundary_counts, lookup_policy, policy_shape
-from .roles import role_shape
+from .common import paginate
 from .security_token_preferences import global_endpoint_token_version
-from .users import user_shape
 
 # Quotas GetAccountSummary reports that rolecall has no other use for.
-_SERVER_CERTIFICATES_QUOTA = 20
-_SIGNING_CERTIFICATES_PER_USER_QUOTA = 2
 _POLICY_VERSIONS_IN_USE_QUOTA = 10000
 
 
@@ -54,24 +43,25 @@ def _count(ctx: CallContext, table: Any, *where: Any) -> int:
 @operation("iam", "GetAccountSummary")
 def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     account = ctx.account_id
+    limits = quotas.account_quotas(ctx.db, account)
     summary = {
         "Users": _count(ctx, User),
-        "UsersQuota": quotas.USERS_PER_ACCOUNT,
+        "UsersQuota": limits["UsersPerAccount"],
         "Groups": _count(ctx, Group),
-        "GroupsQuota": quotas.GROUPS_PER_ACCOUNT,
+        "GroupsQuota": limits["GroupsPerAccount"],
         "Roles": _count(ctx, Role),
-        "RolesQuota": quotas.ROLES_PER_ACCOUNT,
+        "RolesQuota": limits["RolesPerAccount"],
         "Policies": _count(ctx, ManagedPolicy),
-        "PoliciesQuota": quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT,
-        "PolicySizeQuota": quotas.MANAGED_POLICY_SIZE,
+        "PoliciesQuota": limits["PoliciesPerAccount"],
+        "PolicySizeQuota": limits["PolicySize"],
         "PolicyVersionsInUse": _count(ctx, PolicyAttachment),
         "PolicyVersionsInUseQuota": _POLICY_VERSIONS_IN_USE_QUOTA,
-        "VersionsPerPolicyQuota": quotas.POLICY_VERSIONS,
+        "VersionsPerPolicyQuota": limits["VersionsPerPolicy"],
         "InstanceProfiles": _count(ctx, InstanceProfile),
-        "InstanceProfilesQuota": quotas.INSTANCE_PROFILES_PER_ACCOUNT,
+        "InstanceProfilesQuota": limits["InstanceProfilesPerAccount"],
         "Providers": _count(ctx, OIDCProvider) + _count(ctx, SAMLProvider),
         "ServerCertificates": _count(ctx, ServerCertificate),
-        "ServerCertificatesQuota": _SERVER_CERTIFICATES_QUOTA,
+        "ServerCertificatesQuota": limits["ServerCertificatesPerAccount"],
         "MFADevices": _count(ctx, MFADevice),
         "MFADevicesInUse": _count(ctx, MFADevice, MFADevice.owner_id.is_not(None)),
         "AccountMFAEnabled": min(1, _count(ctx, MFADevice, MFADevice.owner_id == account)),
@@ -82,136 +72,19 @@ def get_account_summary(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         "AccountAccessKeysPresent": min(1, _count(ctx, AccessKey, AccessKey.user_id.is_(None))),
         "AccountSigningCertificatesPresent": min(
             1, _count(ctx, SigningCertificate, SigningCertificate.user_id.is_(None))),
-        "AccessKeysPerUserQuota": quotas.ACCESS_KEYS_PER_USER,
-        "SigningCertificatesPerUserQuota": _SIGNING_CERTIFICATES_PER_USER_QUOTA,
-        "GroupsPerUserQuota": quotas.GROUPS_PER_USER,
-        "AttachedPoliciesPerUserQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
-        "AttachedPoliciesPerGroupQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
-        "AttachedPoliciesPerRoleQuota": quotas.MANAGED_POLICIES_PER_ENTITY,
+        "AccessKeysPerUserQuota": limits["AccessKeysPerUser"],
+        "SigningCertificatesPerUserQuota": limits["SigningCertificatesPerUser"],
+        "GroupsPerUserQuota": limits["GroupsPerUser"],
+        "AttachedPoliciesPerUserQuota": limits["PoliciesPerUser"],
+        "AttachedPoliciesPerGroupQuota": limits["PoliciesPerGroup"],
+        "AttachedPoliciesPerRoleQuota": limits["PoliciesPerRole"],
         "UserPolicySizeQuota": quotas.INLINE_POLICY_SIZE["user"],
         "GroupPolicySizeQuota": quotas.INLINE_POLICY_SIZE["group"],
         "RolePolicySizeQuota": quotas.INLINE_POLICY_SIZE["role"],
-        "AssumeRolePolicySizeQuota": quotas.ROLE_TRUST_POLICY_LENGTH,
+        "AssumeRolePolicySizeQuota": limits["ACLSizePerRole"],
         "GlobalEndpointTokenVersion": global_endpoint_token_version(ctx.db, account),
     }
     return {"SummaryMap": summary}
-
-
-# --- GetAccountAuthorizationDetails -----------------------------------------------------
-
-
-def _attached(ctx: CallContext, entity_type: str, entity_id: str) -> list[dict[str, str]]:
-    out = []
-    for arn in attached_arns(ctx.db, entity_type, entity_id):
-        info = lookup_policy(ctx.db, ctx.account_id, arn)
-        if info is not None:
-            out.append({"PolicyName": info.name, "PolicyArn": arn})
-    return out
-
-
-def _inline(ctx: CallContext, entity_type: str, entity_id: str) -> list[dict[str, str]]:
-    return [{"PolicyName": name, "PolicyDocument": document}
-            for name, _, document in entity_policies(ctx.db, entity_type, entity_id)]
-
-
-def _user_detail(ctx: CallContext, user: User) -> dict[str, Any]:
-    # Recorded answers: Tags present even when empty, an empty UserPolicyList left out
-    # (localstack test_iam_account_authorization_details.snapshot.json, from AWS).
-    detail = user_shape(ctx, user, detail=True)
-    detail.pop("PasswordLastUsed", None)
-    detail["Tags"] = detail.get("Tags", [])
-    inline = _inline(ctx, "user", user.id)
-    if inline:
-        detail["UserPolicyList"] = inline
-    detail["GroupList"] = [g.name for g in groups_of_user(ctx, user.id)]
-    detail["AttachedManagedPolicies"] = _attached(ctx, "user", user.id)
-    return detail
-
-
-def _group_detail(ctx: CallContext, group: Group) -> dict[str, Any]:
-    return {
-        "Path": group.path, "GroupName": group.name, "GroupId": group.id,
-        "Arn": group_arn(group), "CreateDate": group.created_at,
-        "GroupPolicyList": _inline(ctx, "group", group.id),
-        "AttachedManagedPolicies": _attached(ctx, "group", group.id),
-    }
-
-
-def _role_detail(ctx: CallContext, role: Role) -> dict[str, Any]:
-    detail = role_shape(ctx, role, detail=True)
-    detail.pop("Description", None)
-    detail.pop("MaxSessionDuration", None)
-    detail["Tags"] = detail.get("Tags", [])
-    profiles = ctx.db.scalars(
-        select(InstanceProfile).where(InstanceProfile.role_id == role.id)
-        .order_by(InstanceProfile.name_lower)
-    )
-    detail["InstanceProfileList"] = [instance_profile_shape(ctx, p, with_tags=False)
-                                     for p in profiles]
-    detail["RolePolicyList"] = _inline(ctx, "role", role.id)
-    detail["AttachedManagedPolicies"] = _attached(ctx, "role", role.id)
-    return detail
-
-
-def _policy_detail(ctx: CallContext, info: PolicyInfo, attachments: dict[str, int],
-                   boundaries: dict[str, int]) -> dict[str, Any]:
-    detail = policy_shape(ctx, info, attachments.get(info.arn, 0), boundaries.get(info.arn, 0))
-    if info.row is None:
-        entry = managed_policies.get(info.arn)
-        assert entry is not None
-        versions = [{"Document": entry.document, "VersionId": entry.default_version_id,
-                     "IsDefaultVersion": True, "CreateDate": entry.updated}]
-    else:
-        if info.row.description:
-            detail["Description"] = info.row.description
-        rows = ctx.db.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == info.row.id))
-        versions = [{"Document": v.document, "VersionId": v.version_id,
-                     "IsDefaultVersion": v.version_id == info.row.default_version,
-                     "CreateDate": v.created_at}
-                    for v in sorted(rows, key=lambda v: int(v.version_id[1:]), reverse=True)]
-    detail["PolicyVersionList"] = versions
-    return detail
-
-
-@operation("iam", "GetAccountAuthorizationDetails")
-def get_account_authorization_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Every user, group, role and managed policy in use, with their policies, paginated."""
-    ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
-    kinds = set(params.get("Filter") or
-                ["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"])
-    items: list[tuple[str, Any]] = []
-    for kind, table in (("User", User), ("Group", Group), ("Role", Role)):
-        if kind in kinds:
-            rows = ctx.db.scalars(select(table).where(table.account_id == ctx.account_id)
-                                  .order_by(table.name_lower))
-            items += [(kind, r) for r in rows]
-    attachments = attachment_counts(ctx.db, ctx.account_id)
-    boundaries = boundary_counts(ctx.db, ctx.account_id)
-    policies: list[PolicyInfo] = []
-    if "LocalManagedPolicy" in kinds:
-        rows = ctx.db.scalars(select(ManagedPolicy).where(ManagedPolicy.account_id ==
-                                                          ctx.account_id)
-                              .order_by(ManagedPolicy.name_lower))
-        policies += [lookup_policy(ctx.db, ctx.account_id, r.arn) for r in rows]
-    if "AWSManagedPolicy" in kinds:
-        in_use = sorted(arn for arn in set(attachments) | set(boundaries)
-                        if managed_policies.get(arn) is not None)
-        policies += [lookup_policy(ctx.db, ctx.account_id, arn) for arn in in_use]
-    items += [("Policy", p) for p in policies if p is not None]
-
-    page = paginate(items, params, "Items")
-    builders = {
-        "User": ("UserDetailList", lambda r: _user_detail(ctx, r)),
-        "Group": ("GroupDetailList", lambda r: _group_detail(ctx, r)),
-        "Role": ("RoleDetailList", lambda r: _role_detail(ctx, r)),
-        "Policy": ("Policies", lambda p: _policy_detail(ctx, p, attachments, boundaries)),
-    }
-    result: dict[str, Any] = {key: [] for key, _ in builders.values()}
-    for kind, item in page.pop("Items"):
-        key, build = builders[kind]
-        result[key].append(build(item))
-    result.update(page)
-    return result
 
 
 # --- account alias ------------------------------------------------------------------------

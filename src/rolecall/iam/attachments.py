@@ -58,8 +58,9 @@ def _attach(ctx: CallContext, entity_type: str, entity_id: str, arn: str) -> Non
     current = attached_arns(ctx.db, entity_type, entity_id)
     if arn in current:
         return
-    if len(current) >= quotas.MANAGED_POLICIES_PER_ENTITY:
-        raise quotas.exceeded(_QUOTA_NAMES[entity_type], quotas.MANAGED_POLICIES_PER_ENTITY)
+    allowed = quotas.limit(ctx.db, ctx.account_id, _QUOTA_NAMES[entity_type])
+    if len(current) >= allowed:
+        raise quotas.exceeded(_QUOTA_NAMES[entity_type], allowed)
     seq = ctx.db.scalar(
         select(func.coalesce(func.max(PolicyAttachment.seq), 0))
         .where(PolicyAttachment.entity_type == entity_type,

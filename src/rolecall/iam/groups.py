@@ -13,7 +13,15 @@ from ..protocol.errors import AWSError
 from ..response_cache import USAGE_SECONDS
 from ..store.tables import Group, GroupMember, InlinePolicy, PolicyAttachment, User
 from . import quotas
-from .common import find_group, find_user, group_arn, paginate, path_matches, require_account_quota
+from .common import (
+    find_group,
+    find_user,
+    group_arn,
+    key_page,
+    paginate,
+    path_filter,
+    require_account_quota,
+)
 from .users import user_shape
 
 
@@ -39,7 +47,7 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["GroupName"]
     if _name_taken(ctx, name):
         raise AWSError("EntityAlreadyExists", f"Group with name {name} already exists.")
-    require_account_quota(ctx, Group, "GroupsPerAccount", quotas.GROUPS_PER_ACCOUNT)
+    require_account_quota(ctx, Group, "GroupsPerAccount")
     group = Group(id=ids.unique_id(ids.GROUP), account_id=ctx.account_id, name=name,
                   name_lower=name.lower(), path=params.get("Path") or "/", created_at=ctx.now)
     ctx.db.add(group)
@@ -49,11 +57,9 @@ def create_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 @operation("iam", "GetGroup", cached=USAGE_SECONDS)
 def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     group = find_group(ctx, params["GroupName"])
-    members = list(ctx.db.scalars(
-        select(User).join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == group.id).order_by(User.name_lower)
-    ))
-    page = paginate(members, params, "Users")
+    members = (select(User.__table__).join(GroupMember, GroupMember.user_id == User.id)
+               .where(GroupMember.group_id == group.id))
+    page = key_page(ctx.db, members, [User.name_lower], params, "Users")
     page["Users"] = [user_shape(ctx, u) for u in page["Users"]]
     page["Group"] = group_shape(group)
     return page
@@ -61,11 +67,9 @@ def get_group(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListGroups")
 def list_groups(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    groups = ctx.db.scalars(
-        select(Group).where(Group.account_id == ctx.account_id).order_by(Group.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    page = paginate([g for g in groups if path_matches(g.path, prefix)], params, "Groups")
+    query = select(Group.__table__).where(Group.account_id == ctx.account_id,
+                                path_filter(Group.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [Group.name_lower], params, "Groups")
     page["Groups"] = [group_shape(g) for g in page["Groups"]]
     return page
 

@@ -17,9 +17,10 @@ from .common import (
     drop_all_tags,
     find_role,
     iam_arn,
+    key_page,
     list_tags,
     paginate,
-    path_matches,
+    path_filter,
     remove_tags,
     require_account_quota,
     tags_page,
@@ -72,8 +73,7 @@ def create_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[st
     if ctx.db.scalar(select(exists().where(InstanceProfile.account_id == ctx.account_id,
                                            InstanceProfile.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Instance Profile {name} already exists.")
-    require_account_quota(ctx, InstanceProfile, "InstanceProfilesPerAccount",
-                          quotas.INSTANCE_PROFILES_PER_ACCOUNT)
+    require_account_quota(ctx, InstanceProfile, "InstanceProfilesPerAccount")
     profile = InstanceProfile(
         id=ids.unique_id(ids.INSTANCE_PROFILE),
         account_id=ctx.account_id,
@@ -99,13 +99,10 @@ def get_instance_profile(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
 
 @operation("iam", "ListInstanceProfiles")
 def list_instance_profiles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    profiles = ctx.db.scalars(
-        select(InstanceProfile).where(InstanceProfile.account_id == ctx.account_id)
-        .order_by(InstanceProfile.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    page = paginate([p for p in profiles if path_matches(p.path, prefix)], params,
-                    "InstanceProfiles")
+    query = select(InstanceProfile.__table__).where(
+        InstanceProfile.account_id == ctx.account_id,
+        path_filter(InstanceProfile.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [InstanceProfile.name_lower], params, "InstanceProfiles")
     page["InstanceProfiles"] = [instance_profile_shape(ctx, p, with_tags=False)
                                 for p in page["InstanceProfiles"]]
     return page

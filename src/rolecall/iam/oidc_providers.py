@@ -80,8 +80,7 @@ def create_open_id_connect_provider(ctx: CallContext, params: dict[str, Any]) ->
     arn = provider_arn(ctx.account_id, key)
     if ctx.db.get(OIDCProvider, arn) is not None:
         raise AWSError("EntityAlreadyExists", f"Provider with url {url} already exists.")
-    require_account_quota(ctx, OIDCProvider, "OpenIdConnectProvidersPerAccount",
-                          quotas.OIDC_PROVIDERS_PER_ACCOUNT)
+    require_account_quota(ctx, OIDCProvider, "OpenIdConnectProvidersPerAccount")
     ctx.db.add(OIDCProvider(arn=arn, account_id=ctx.account_id, url=key,
                             client_ids=json.dumps(client_ids),
                             thumbprints=json.dumps(thumbprints), created_at=ctx.now))

@@ -3,8 +3,12 @@ to the AWS managed catalog (arn:aws:iam::aws:policy/...), which no account may c
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
+import itertools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +25,17 @@ from . import quotas
 from .common import (
     add_tags,
     check_tags,
+    code_point_order,
+    decode_key_marker,
     drop_all_tags,
     iam_arn,
+    invalid_marker,
+    key_after,
+    key_marker,
     list_tags,
+    page_size,
     paginate,
+    path_filter,
     path_matches,
     remove_tags,
     require_account_quota,
@@ -67,7 +78,7 @@ class PolicyInfo:
         return self.row is None
 
 
-def _info_from_row(row: ManagedPolicy) -> PolicyInfo:
+def info_from_row(row: ManagedPolicy) -> PolicyInfo:
     return PolicyInfo(row.arn, row.name, row.path, row.id, row.default_version,
                       row.created_at, row.updated_at, row)
 
@@ -86,7 +97,7 @@ def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
         select(ManagedPolicy).where(ManagedPolicy.account_id == account_id,
                                     ManagedPolicy.arn == arn)
     )
-    return _info_from_row(row) if row is not None else None
+    return info_from_row(row) if row is not None else None
 
 
 def require_valid_policy_arn(arn: str) -> None:
@@ -149,23 +160,29 @@ def managed_policy_document(db: Session, account_id: str, arn: str) -> str | Non
     return version.document if version is not None else None
 
 
-def attachment_counts(db: Session, account_id: str) -> dict[str, int]:
-    rows = db.execute(
-        select(PolicyAttachment.policy_arn, func.count())
-        .where(PolicyAttachment.account_id == account_id)
-        .group_by(PolicyAttachment.policy_arn)
-    ).all()
-    return {arn: n for arn, n in rows}
+def attachment_counts(db: Session, account_id: str,
+                      among: Collection[str] | None = None) -> dict[str, int]:
+    """How many entities each policy in use is attached to (only ``among`` these ARNs if
+    given: one page's policies, not the whole account's attachments)."""
+    query = (select(PolicyAttachment.policy_arn, func.count())
+             .where(PolicyAttachment.account_id == account_id)
+             .group_by(PolicyAttachment.policy_arn))
+    if among is not None:
+        query = query.where(PolicyAttachment.policy_arn.in_(among))
+    return {arn: n for arn, n in db.execute(query).all()}
 
 
-def boundary_counts(db: Session, account_id: str) -> dict[str, int]:
+def boundary_counts(db: Session, account_id: str,
+                    among: Collection[str] | None = None) -> dict[str, int]:
+    """How many users and roles each policy in use is the permissions boundary of."""
     counts: dict[str, int] = {}
     for table in (User, Role):
-        rows = db.execute(
-            select(table.permissions_boundary, func.count())
-            .where(table.account_id == account_id, table.permissions_boundary.is_not(None))
-            .group_by(table.permissions_boundary)
-        ).all()
+        query = (select(table.permissions_boundary, func.count())
+                 .where(table.account_id == account_id, table.permissions_boundary.is_not(None))
+                 .group_by(table.permissions_boundary))
+        if among is not None:
+            query = query.where(table.permissions_boundary.in_(among))
+        rows = db.execute(query).all()
         for arn, n in rows:
             counts[arn] = counts.get(arn, 0) + n
     return counts
@@ -222,8 +239,7 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                                            ManagedPolicy.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists",
                        f"A policy called {name} already exists. Duplicate names are not allowed.")
-    require_account_quota(ctx, ManagedPolicy, "PoliciesPerAccount",
-                          quotas.CUSTOMER_MANAGED_POLICIES_PER_ACCOUNT)
+    require_account_quota(ctx, ManagedPolicy, "PoliciesPerAccount")
     row = ManagedPolicy(
         id=ids.unique_id(ids.POLICY),
         account_id=ctx.account_id,
@@ -242,7 +258,7 @@ def create_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.db.add(PolicyVersion(policy_id=row.id, version_id="v1", document=document,
                              created_at=ctx.now))
     add_tags(ctx, TAG_TYPE, row.id, tags)
-    shape = policy_shape(ctx, _info_from_row(row), 0, 0, detail=True)
+    shape = policy_shape(ctx, info_from_row(row), 0, 0, detail=True)
     shape.pop("Description", None)  # CreatePolicy does not echo the description
     if not shape["Tags"]:
         del shape["Tags"]  # nor an empty tag list, which GetPolicy shows
@@ -254,47 +270,76 @@ def get_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Policy": _shape_one(ctx, find_policy(ctx, params["PolicyArn"]), detail=True)}
 
 
-def _listing_order(info: PolicyInfo) -> tuple[dt.datetime, str]:
+def _listing_order(info: PolicyInfo) -> tuple[str, str]:
     """Oldest first: recorded (localstack test_iam_managed_policies.snapshot.json,
     list-policies-aws-page), Scope=AWS begins AdministratorAccess, PowerUserAccess,
     ReadOnlyAccess, AWSCloudFormationReadOnlyAccess, CloudFrontFullAccess, the policies
     created first, not the first names. Customer managed policies take their place by the
-    same date."""
-    created = info.created
-    return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)), info.arn
+    same date. As a marker's key: the creation time in UTC to the microsecond, then the ARN."""
+    created = info.created if info.created.tzinfo else info.created.replace(tzinfo=dt.UTC)
+    return created.astimezone(dt.UTC).strftime(_CREATED_KEY), info.arn
+
+
+_CREATED_KEY = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _created_after(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(text, _CREATED_KEY).replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise invalid_marker() from None
+
+
+@functools.cache
+def _catalog_in_order() -> tuple[list[PolicyInfo], list[tuple[str, str]]]:
+    infos = sorted((_info_from_catalog(e) for e in managed_policies.catalog().values()),
+                   key=_listing_order)
+    return infos, [_listing_order(i) for i in infos]
 
 
 @operation("iam", "ListPolicies")
 def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The AWS managed catalog (in memory) and the account's policies (one SQL page after
+    the marker's key) merged in one order."""
     scope = params.get("Scope") or "All"
     prefix = params.get("PathPrefix")
     usage = params.get("PolicyUsageFilter")
-    attached = attachment_counts(ctx.db, ctx.account_id)
-    bounded = boundary_counts(ctx.db, ctx.account_id)
-    infos: list[PolicyInfo] = []
+    in_use: set[str] | None = None
+    if params.get("OnlyAttached"):
+        counted = {"PermissionsPolicy": [attachment_counts],
+                   "PermissionsBoundary": [boundary_counts]}
+        in_use = {arn for count in counted.get(usage, [attachment_counts, boundary_counts])
+                  for arn in count(ctx.db, ctx.account_id)}
+    after = decode_key_marker(params.get("Marker"), 2)
+    limit = page_size(params)
+    found: list[PolicyInfo] = []
     if scope in ("All", "AWS"):
-        infos += [_info_from_catalog(e) for e in managed_policies.catalog().values()]
+        infos, keys = _catalog_in_order()
+        start = bisect.bisect_right(keys, tuple(after)) if after else 0
+        wanted = (i for i in infos[start:] if path_matches(i.path, prefix)
+                  and (in_use is None or i.arn in in_use))
+        found += itertools.islice(wanted, limit + 1)
     if scope in ("All", "Local"):
-        rows = ctx.db.scalars(
-            select(ManagedPolicy).where(ManagedPolicy.account_id == ctx.account_id)
-        ).all()
-        infos += [_info_from_row(r) for r in rows]
-
-    def wanted(info: PolicyInfo) -> bool:
-        if not path_matches(info.path, prefix):
-            return False
-        as_policy, as_boundary = attached.get(info.arn, 0), bounded.get(info.arn, 0)
-        if params.get("OnlyAttached"):
-            in_use = {"PermissionsPolicy": as_policy, "PermissionsBoundary": as_boundary}
-            return bool(in_use[usage]) if usage else bool(as_policy or as_boundary)
-        return True
-
-    matching = sorted((i for i in infos if wanted(i)), key=_listing_order)
-    page = paginate(matching, params, "Policies")
-    page["Policies"] = [
-        policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
-        for i in page["Policies"]
-    ]
+        query = select(ManagedPolicy.__table__).where(
+            ManagedPolicy.account_id == ctx.account_id, path_filter(ManagedPolicy.path, prefix))
+        if in_use is not None:
+            query = query.where(ManagedPolicy.arn.in_(in_use))
+        columns = [ManagedPolicy.created_at, code_point_order(ctx.db, ManagedPolicy.arn)]
+        if after:
+            query = query.where(key_after(columns, [_created_after(after[0]), after[1]]))
+        rows = ctx.db.execute(query.order_by(*columns).limit(limit + 1))  # plain rows
+        found += [info_from_row(r) for r in rows]
+    found.sort(key=_listing_order)
+    arns = [i.arn for i in found[:limit]]
+    attached = attachment_counts(ctx.db, ctx.account_id, arns)
+    bounded = boundary_counts(ctx.db, ctx.account_id, arns)
+    page: dict[str, Any] = {
+        "Policies": [policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
+                     for i in found[:limit]],
+        "IsTruncated": len(found) > limit,
+    }
+    if page["IsTruncated"]:
+        page["Marker"] = key_marker(_listing_order(found[limit - 1]))
     return page
 
 

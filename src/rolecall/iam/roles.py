@@ -16,16 +16,15 @@ from ..operations import UNTIL_CHANGED, CallContext, operation
 from ..protocol.errors import AWSError
 from ..response_cache import USAGE_SECONDS
 from ..store.tables import InlinePolicy, InstanceProfile, PolicyAttachment, Role
-from . import quotas
 from .boundaries import boundary_shape, require_boundary_policy
 from .common import (
     add_tags,
     check_tags,
     drop_all_tags,
     find_role,
+    key_page,
     list_tags,
-    paginate,
-    path_matches,
+    path_filter,
     remove_tags,
     require_account_quota,
     role_arn,
@@ -82,7 +81,7 @@ def new_role(ctx: CallContext, *, name: str, path: str, trust_policy: str,
     if ctx.db.scalar(select(exists().where(Role.account_id == ctx.account_id,
                                            Role.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"Role with name {name} already exists.")
-    require_account_quota(ctx, Role, "RolesPerAccount", quotas.ROLES_PER_ACCOUNT)
+    require_account_quota(ctx, Role, "RolesPerAccount")
     role = Role(
         id=ids.unique_id(ids.ROLE),
         account_id=ctx.account_id,
@@ -155,11 +154,9 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListRoles")
 def list_roles(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    roles = ctx.db.scalars(
-        select(Role).where(Role.account_id == ctx.account_id).order_by(Role.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    page = paginate([r for r in roles if path_matches(r.path, prefix)], params, "Roles")
+    query = select(Role.__table__).where(Role.account_id == ctx.account_id,
+                               path_filter(Role.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [Role.name_lower], params, "Roles")
     page["Roles"] = [role_shape(ctx, r, detail=False) for r in page["Roles"]]
     return page
 

@@ -14,7 +14,6 @@ from ..operations import CallContext, operation
 from ..protocol.errors import AWSError, invalid_input, no_such_entity, not_implemented
 from ..saml.metadata import IdpMetadata, InvalidMetadata, parse_metadata
 from ..store.tables import SAMLProvider
-from . import quotas
 from .common import (
     add_tags,
     check_tags,
@@ -90,8 +89,7 @@ def create_saml_provider(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     if ctx.db.scalar(select(SAMLProvider).where(SAMLProvider.account_id == ctx.account_id,
                                                 SAMLProvider.name_lower == name.lower())):
         raise AWSError("EntityAlreadyExists", f"SAMLProvider {name} already exists.")
-    require_account_quota(ctx, SAMLProvider, "SAMLProvidersPerAccount",
-                          quotas.SAML_PROVIDERS_PER_ACCOUNT)
+    require_account_quota(ctx, SAMLProvider, "SAMLProvidersPerAccount")
     arn = provider_arn(ctx.account_id, name)
     ctx.db.add(SAMLProvider(
         arn=arn, account_id=ctx.account_id, name=name, name_lower=name.lower(),

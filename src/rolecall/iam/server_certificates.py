@@ -118,9 +118,9 @@ def upload_server_certificate(ctx: CallContext, params: dict[str, Any]) -> dict[
         _check_chain(params["CertificateChain"], cert)
     if _name_taken(ctx, name):
         raise _already_exists(name)
-    if count(ctx) >= quotas.SERVER_CERTIFICATES_PER_ACCOUNT:
-        raise quotas.exceeded("ServerCertificatesPerAccount",
-                              quotas.SERVER_CERTIFICATES_PER_ACCOUNT)
+    allowed = quotas.limit(ctx.db, ctx.account_id, "ServerCertificatesPerAccount")
+    if count(ctx) >= allowed:
+        raise quotas.exceeded("ServerCertificatesPerAccount", allowed)
     row = ServerCertificate(
         id=ids.unique_id(ID_PREFIX), account_id=ctx.account_id, name=name,
         name_lower=name.lower(), path=params.get("Path") or "/",

@@ -27,8 +27,9 @@ def validate_trust_policy(ctx: CallContext, text: str) -> Policy:
         if kind == "AWS" and not _entity_exists(ctx, value):
             raise AWSError("MalformedPolicyDocument",
                            f'Invalid principal in policy: "{kind}":"{value}"')
-    if quotas.policy_size(text) > quotas.ROLE_TRUST_POLICY_LENGTH:
-        raise quotas.exceeded("ACLSizePerRole", quotas.ROLE_TRUST_POLICY_LENGTH)
+    allowed = quotas.limit(ctx.db, ctx.account_id, "ACLSizePerRole")
+    if quotas.policy_size(text) > allowed:
+        raise quotas.exceeded("ACLSizePerRole", allowed)
     return policy
 
 

@@ -24,16 +24,15 @@ from ..store.tables import (
     SSHPublicKey,
     User,
 )
-from . import quotas
 from .boundaries import boundary_shape, require_boundary_policy
 from .common import (
     add_tags,
     check_tags,
     drop_all_tags,
     find_user,
+    key_page,
     list_tags,
-    paginate,
-    path_matches,
+    path_filter,
     remove_tags,
     require_account_quota,
     tags_page,
@@ -72,7 +71,7 @@ def create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.db.scalar(select(exists().where(User.account_id == ctx.account_id,
                                            User.name_lower == name.lower()))):
         raise AWSError("EntityAlreadyExists", f"User with name {name} already exists.")
-    require_account_quota(ctx, User, "UsersPerAccount", quotas.USERS_PER_ACCOUNT)
+    require_account_quota(ctx, User, "UsersPerAccount")
     boundary = params.get("PermissionsBoundary")
     if boundary:
         require_boundary_policy(ctx, boundary)
@@ -113,12 +112,9 @@ def get_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("iam", "ListUsers")
 def list_users(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    users = ctx.db.scalars(
-        select(User).where(User.account_id == ctx.account_id).order_by(User.name_lower)
-    ).all()
-    prefix = params.get("PathPrefix")
-    matching = [u for u in users if path_matches(u.path, prefix)]
-    page = paginate(matching, params, "Users")
+    query = select(User.__table__).where(User.account_id == ctx.account_id,
+                               path_filter(User.path, params.get("PathPrefix")))
+    page = key_page(ctx.db, query, [User.name_lower], params, "Users")
     page["Users"] = [user_shape(ctx, u) for u in page["Users"]]
     return page
 

@@ -67,6 +67,18 @@ class AccountPasswordPolicy(Base):
     hard_expiry: Mapped[bool | None] = mapped_column(Boolean)
 
 
+class AccountQuota(Base):
+    """An adjustable IAM quota raised for one account (``rolecall quotas set``); without a
+    row AWS's default applies."""
+
+    __tablename__ = "account_quotas"
+    account_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class AccessKey(Base):
     __tablename__ = "access_keys"
     id: Mapped[str] = mapped_column(String(128), primary_key=True)  # the AccessKeyId
