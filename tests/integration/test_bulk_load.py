@@ -88,9 +88,11 @@ def mirror(source, source_id: str, target, target_id: str) -> None:
         return value.replace(source_id, target_id)
 
     details = all_details(source)
-    for policy in details["Policies"]:
-        if ":aws:policy/" in policy["Arn"]:
-            continue
+    # Created in the source's listing order (oldest first), so both list alike.
+    listed = [p["Arn"] for page in source.get_paginator("list_policies").paginate(Scope="Local")
+              for p in page["Policies"]]
+    local = [p for p in details["Policies"] if ":aws:policy/" not in p["Arn"]]
+    for policy in sorted(local, key=lambda p: listed.index(p["Arn"])):
         (version,) = policy["PolicyVersionList"]
         target.create_policy(PolicyName=policy["PolicyName"], Path=policy["Path"],
                              PolicyDocument=arn(json.dumps(version["Document"])),
@@ -160,6 +162,12 @@ def test_loaded_entities_read_back_like_entities_created_through_the_api(server)
                        "AccountAccessKeysPresent": 1}
 
 
+def _oldest_first(policies: list[dict]) -> bool:
+    """ListPolicies' order: by creation date (see iam/policies.py)."""
+    dates = [p["CreateDate"] for p in policies]
+    return dates == sorted(dates)
+
+
 def test_lists_page_through_a_loaded_account_in_order(loaded):
     iam = loaded.client("iam")
     names, marker = [], None
@@ -177,17 +185,15 @@ def test_lists_page_through_a_loaded_account_in_order(loaded):
         PathPrefix="/service-role/", PaginationConfig={"PageSize": 4}) for r in page["Roles"]]
     assert paged == prefixed and 0 < len(prefixed) < len(everything)
 
-    local = [p["PolicyName"] for page in iam.get_paginator("list_policies").paginate(
+    local = [p for page in iam.get_paginator("list_policies").paginate(
         Scope="Local", PaginationConfig={"PageSize": 5}) for p in page["Policies"]]
-    assert len(local) == 12 and local == sorted(local, key=str.lower)
+    assert len(local) == 12 and _oldest_first(local)
     # AWS managed and the account's policies, merged in one order across pages.
     attached = iam.list_policies(OnlyAttached=True, MaxItems=1000)["Policies"]
     assert {p["Arn"].split(":")[4] for p in attached} == {"aws", loaded.account_id}
     merged = [p["Arn"] for page in iam.get_paginator("list_policies").paginate(
         OnlyAttached=True, PaginationConfig={"PageSize": 3}) for p in page["Policies"]]
-    assert merged == [p["Arn"] for p in attached]
-    assert merged == [p["Arn"] for p in sorted(attached, key=lambda p: (
-        p["PolicyName"].lower(), p["Arn"]))]
+    assert merged == [p["Arn"] for p in attached] and _oldest_first(attached)
 
     with pytest.raises(ClientError) as err:
         iam.list_users(Marker="bm90IGEgbWFya2Vy")
