@@ -56,19 +56,23 @@ class Listener:
         self._stop.set()
 
     def _run(self) -> None:
-        attempt = 0
+        failures = 0  # connection attempts failed in a row
         while not self._stop.is_set():
             try:
                 self._listen()
             except Exception as exc:  # the thread must outlive any failure: it is the push
-                log.warning("listening for IAM changes failed (%s); polling until it is back",
-                            type(exc).__name__)
+                # Once per outage, naming only the error's type: no connection details.
+                first = failures == 0 or self._listening.is_set()
+                (log.warning if first else log.debug)(
+                    "listening for IAM changes failed (%s); polling until it is back",
+                    type(exc).__name__)
             if self._listening.is_set():
                 self._listening.clear()
                 self._count += 1
-                attempt = 0
-            self._stop.wait(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
-            attempt += 1
+                failures = 0
+            else:
+                failures += 1
+            self._stop.wait(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
 
     def _listen(self) -> None:
         with psycopg.connect(**self._params, autocommit=True) as connection:
