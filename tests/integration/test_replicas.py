@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 
 import pytest
@@ -19,7 +20,8 @@ import sqlalchemy
 from botocore.exceptions import ClientError
 
 from rolecall.store.changes import POLL_ENV
-from rolecall.store.notify import APPLICATION_NAME
+from rolecall.store.db import Database
+from rolecall.store.notify import APPLICATION_NAME, Listener
 from tests.conftest import Account, RunningServer, new_account, start_server, stop_server
 
 pytestmark = pytest.mark.skipif(os.environ.get("ROLECALL_TEST_DB", "sqlite") != "postgresql",
@@ -175,3 +177,35 @@ def test_the_listener_reconnects_when_its_connection_is_terminated(replicas):
         _refused(frank_a[1].get_caller_identity, "InvalidClientTokenId")
     finally:
         admin.dispose()
+
+
+def _until(check, what: str) -> None:
+    deadline = time.monotonic() + PROMPT_SECONDS
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def test_the_listener_counts_notifications_and_every_connection_lost_or_made(db_url):
+    db = Database(db_url)
+    channel = f"rolecall_test_{secrets.token_hex(4)}"
+    listener = Listener(db, channel)
+    listener.start()
+    try:
+        _until(lambda: listener.listening, "not listening")
+        connected = listener.count
+        assert connected >= 1
+        with db.engine.begin() as conn:
+            conn.execute(sqlalchemy.text("SELECT pg_notify(:channel, 'x')"), {"channel": channel})
+            assert listener.count == connected  # delivered at commit, not before
+        _until(lambda: listener.count == connected + 1, "the notification was not counted")
+        with db.engine.begin() as conn:
+            assert conn.execute(sqlalchemy.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query = :listen"), {"listen": f"LISTEN {channel}"}).scalar()
+        # Lost (one), then made again (one more), and listening.
+        _until(lambda: listener.count >= connected + 3 and listener.listening,
+               "the listener did not come back")
+    finally:
+        listener.close()
+        db.dispose()
