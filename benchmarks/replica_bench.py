@@ -29,7 +29,6 @@ import os
 import pathlib
 import queue
 import random
-import secrets
 import shutil
 import subprocess
 import sys
@@ -44,6 +43,8 @@ import boto3
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from http_bench import (
     BIN,
+    drop_postgres_database,
+    postgres_database,
     run_wrk,
     setup_identities,
     sign,
@@ -68,18 +69,11 @@ def database(kind: str, admin_url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as scratch:
             yield f"sqlite:///{scratch}/bench.db"
         return
-    import sqlalchemy
-
-    name = f"rolecall_bench_{secrets.token_hex(4)}"
-    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = postgres_database(admin_url)
     try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+        drop_postgres_database(admin_url, url)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -189,12 +183,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="per replica")
     parser.add_argument("--changes", type=int, default=100)
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
-    parser.add_argument("--pg-admin", default=PG_ADMIN,
+    parser.add_argument("--pg-admin-url", default=PG_ADMIN,
                         help="an SQLAlchemy URL of the PostgreSQL server's admin database")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
-    with database(args.db, args.pg_admin) as db, tempfile.TemporaryDirectory() as scratch:
+    with database(args.db, args.pg_admin_url) as db, tempfile.TemporaryDirectory() as scratch:
         created = subprocess.run(
             [str(BIN / "rolecall"), "accounts", "create", "--account-id", "123456789012",
              "--db", db], capture_output=True, text=True, check=True)
