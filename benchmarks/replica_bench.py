@@ -11,9 +11,9 @@ signed GetCallerIdentity and GetUser calls of one user (signing from http_bench.
    detached through the first replica, up to ``--changes`` times while the load lasts. After
    each change's HTTP response, every other replica is probed with the user's GetUser in a
    tight loop (one keep-alive connection each) until it answers with the new state (403 after
-   an attach, 200 after a detach); the window is from the change's response to that answer's
-   arrival. A probe's own round trip under the load (reported) bounds how finely the window
-   is measured.
+   an attach, 200 after a detach). That first new-state decision was made between the
+   probe's sending and its answer: both are reported, from the change's response, with the
+   probes answered with the old state after it (how many, the last one's sending).
 
     .venv/bin/python benchmarks/replica_bench.py [--replicas 3] [--duration 10]
         [--connections 8] [--changes 100] [--db postgresql|sqlite]
@@ -120,16 +120,17 @@ class Probe:
         while True:
             since, expected = self.tasks.get()
             headers, body = sign(self.endpoint, "iam", GET_USER, self.key)
-            last_old = since  # when the last request answered with the old state was sent
-            old = 0
+            old = 0  # answers with the old state
+            last_old = since  # when the last of them was sent
             while True:
                 sent = time.perf_counter()
                 status = self._status(headers, body)
                 now = time.perf_counter()
                 self.round_trips.append(now - sent)
                 if status == expected:
-                    # Fresh by the time this answer came, stale after the last old one was sent.
-                    self.results.put((now - since, last_old - since, old))
+                    # Decided with the new state between this request's sending and its
+                    # answer; the old state was still decided after ``last_old``.
+                    self.results.put((sent - since, now - since, old, last_old - since))
                     break
                 last_old = sent
                 old += 1
@@ -146,9 +147,10 @@ def staleness(endpoints: list[str], key: dict, root: dict, changes: int,
                        aws_secret_access_key=root["SecretAccessKey"])
     arn = f"arn:aws:iam::{root['AccountId']}:policy/bench-deny"
     probes = [Probe(endpoint, key) for endpoint in endpoints[1:]]
-    windows: list[float] = []
-    lower: list[float] = []
-    old_answers = stale = 0
+    sent: list[float] = []
+    answered: list[float] = []
+    last_old: list[float] = []
+    stale = 0
     made = 0
     while made < changes and time.perf_counter() < until:
         attach = made % 2 == 0
@@ -157,22 +159,23 @@ def staleness(endpoints: list[str], key: dict, root: dict, changes: int,
             iam.attach_user_policy(UserName="bench", PolicyArn=arn)
         else:
             iam.detach_user_policy(UserName="bench", PolicyArn=arn)
-        answered = time.perf_counter()
+        changed_at = time.perf_counter()
         for probe in probes:
-            probe.tasks.put((answered, 403 if attach else 200))
+            probe.tasks.put((changed_at, 403 if attach else 200))
         for probe in probes:
             found = probe.results.get()
             if found is None:
                 stale += 1
             else:
-                windows.append(found[0] * 1000)
-                lower.append(found[1] * 1000)
-                old_answers += found[2] > 0
+                sent.append(found[0] * 1000)
+                answered.append(found[1] * 1000)
+                if found[2]:
+                    last_old.append(found[3] * 1000)
         time.sleep(random.uniform(0.05, 0.15))  # changes arrive at random under the load
     if made % 2:
         iam.detach_user_policy(UserName="bench", PolicyArn=arn)
     trips = [t * 1000 for probe in probes for t in probe.round_trips]
-    return {"windows": windows, "lower": lower, "stale": stale, "old_answers": old_answers,
+    return {"sent": sent, "answered": answered, "last_old": last_old, "stale": stale,
             "probe_p50_ms": percentile(trips, 0.5)}
 
 
@@ -220,11 +223,14 @@ def main() -> None:
                               until=time.perf_counter() + args.duration - 2)
             load.join()
             report("load with changes", measured["load"])
-            print(f"staleness over {len(found['windows'])} (change, replica) pairs, from the "
-                  f"change's response: {spread(found['windows'])} to the first new answer; "
-                  f"{spread(found['lower'])} to sending the last old one; pairs with any old "
-                  f"answer: {found['old_answers']}; still stale after {PROBE_GIVE_UP:.0f} s: "
-                  f"{found['stale']}; probe round trip p50 {found['probe_p50_ms']:.1f} ms")
+            pairs = len(found["sent"])
+            print(f"first new-state decision after the change's response, over {pairs} "
+                  f"(change, replica) pairs: made between the probe's sending "
+                  f"({spread(found['sent'])}) and its answer ({spread(found['answered'])})")
+            print(f"pairs with an old-state answer after the change's response: "
+                  f"{len(found['last_old'])}, the last sent at {spread(found['last_old'])}; "
+                  f"still stale after {PROBE_GIVE_UP:.0f} s: {found['stale']}; "
+                  f"probe round trip p50 {found['probe_p50_ms']:.1f} ms")
         finally:
             for process, _ in replicas:
                 process.terminate()
@@ -234,6 +240,8 @@ def main() -> None:
 
 
 def spread(values: list[float]) -> str:
+    if not values:
+        return "none"
     return (f"p50 {percentile(values, 0.5):.1f} ms, p99 {percentile(values, 0.99):.1f} ms, "
             f"max {max(values):.1f} ms")
 
