@@ -152,6 +152,7 @@ def staleness(endpoints: list[str], key: dict, root: dict, changes: int,
     last_old: list[float] = []
     stale = 0
     made = 0
+    began = time.perf_counter()
     while made < changes and time.perf_counter() < until:
         attach = made % 2 == 0
         made += 1
@@ -172,10 +173,12 @@ def staleness(endpoints: list[str], key: dict, root: dict, changes: int,
                 if found[2]:
                     last_old.append(found[3] * 1000)
         time.sleep(random.uniform(0.05, 0.15))  # changes arrive at random under the load
+    rate = made / (time.perf_counter() - began)
     if made % 2:
         iam.detach_user_policy(UserName="bench", PolicyArn=arn)
     trips = [t * 1000 for probe in probes for t in probe.round_trips]
     return {"sent": sent, "answered": answered, "last_old": last_old, "stale": stale,
+            "changes": made, "per_second": rate,
             "probe_p50_ms": percentile(trips, 0.5)}
 
 
@@ -224,7 +227,8 @@ def main() -> None:
             load.join()
             report("load with changes", measured["load"])
             pairs = len(found["sent"])
-            print(f"first new-state decision after the change's response, over {pairs} "
+            print(f"{found['changes']} changes, {found['per_second']:.1f} a second; "
+                  f"first new-state decision after the change's response, over {pairs} "
                   f"(change, replica) pairs: made between the probe's sending "
                   f"({spread(found['sent'])}) and its answer ({spread(found['answered'])})")
             print(f"pairs with an old-state answer after the change's response: "
