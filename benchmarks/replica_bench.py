@@ -16,7 +16,7 @@ signed GetCallerIdentity and GetUser calls of one user (signing from http_bench.
    probes answered with the old state after it (how many, the last one's sending).
 
     .venv/bin/python benchmarks/replica_bench.py [--replicas 3] [--duration 10]
-        [--connections 8] [--changes 100] [--db postgresql|sqlite]
+        [--connections 8] [--changes 100] [--pause 0.1] [--db postgresql|sqlite]
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class Probe:
                     break
 
 
-def staleness(endpoints: list[str], key: dict, root: dict, changes: int,
+def staleness(endpoints: list[str], key: dict, root: dict, changes: int, pause: float,
               until: float) -> dict:
     """Attach and detach the Deny through the first replica; windows seen on the others."""
     iam = boto3.client("iam", endpoint_url=endpoints[0], region_name="us-east-1",
@@ -172,7 +172,7 @@ def staleness(endpoints: list[str], key: dict, root: dict, changes: int,
                 answered.append(found[1] * 1000)
                 if found[2]:
                     last_old.append(found[3] * 1000)
-        time.sleep(random.uniform(0.05, 0.15))  # changes arrive at random under the load
+        time.sleep(random.uniform(0.5, 1.5) * pause)  # changes come at random under the load
     rate = made / (time.perf_counter() - began)
     if made % 2:
         iam.detach_user_policy(UserName="bench", PolicyArn=arn)
@@ -188,6 +188,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8, help="per replica")
     parser.add_argument("--changes", type=int, default=100)
+    parser.add_argument("--pause", type=float, default=0.1,
+                        help="mean seconds between one change's last probe and the next change")
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--pg-admin-url", default=PG_ADMIN,
                         help="an SQLAlchemy URL of the PostgreSQL server's admin database")
@@ -222,7 +224,7 @@ def main() -> None:
                 load=run_load(endpoints, scripts, args.duration, args.connections)))
             load.start()
             time.sleep(1)  # the load is running before the first change
-            found = staleness(endpoints, key, root, args.changes,
+            found = staleness(endpoints, key, root, args.changes, args.pause,
                               until=time.perf_counter() + args.duration - 2)
             load.join()
             report("load with changes", measured["load"])
