@@ -1,7 +1,7 @@
 """one IAM generation counter for the whole database
 
-Revision ID: 0006_iam_generation
-Revises: 0005_root_login_profiles
+Revision ID: 0007_iam_generation
+Revises: 0006_bucket_owners
 
 Processes sharing a database learn of each other's IAM changes from a counter bumped by every
 change. It was a column of every account, summed by each poll; it becomes one row, so a poll
@@ -11,8 +11,8 @@ is a primary-key read whatever the number of accounts. The row starts at the old
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_iam_generation'
-down_revision = '0005_root_login_profiles'
+revision = '0007_iam_generation'
+down_revision = '0006_bucket_owners'
 branch_labels = None
 depends_on = None
 
