@@ -147,19 +147,24 @@ def role_session(endpoint: str, key: dict, account: str) -> dict:
             "SessionToken": creds["SessionToken"]}
 
 
+def sign(endpoint: str, service: str, body: str, key: dict) -> tuple[dict, str]:
+    """One query-protocol POST signed with ``key``: (headers, body), valid for 15 minutes."""
+    credentials = Credentials(key["AccessKeyId"], key["SecretAccessKey"],
+                              key.get("SessionToken"))
+    request = AWSRequest("POST", endpoint + "/", data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    SigV4Auth(credentials, service, "us-east-1").add_auth(request)
+    return dict(request.headers.items()), body
+
+
 def signed_requests(endpoint: str, operation: str, key: dict, account: str, count: int):
     service, params = OPERATIONS[operation]
     params = {k: v.replace("{account}", account) for k, v in params.items()}
-    credentials = Credentials(key["AccessKeyId"], key["SecretAccessKey"],
-                              key.get("SessionToken"))
     out = []
     for i in range(count):
         body = urlencode({**params, "RoleSessionName": f"bench{i}"}
                          if operation == "AssumeRole" else params)
-        request = AWSRequest("POST", endpoint + "/", data=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-        SigV4Auth(credentials, service, "us-east-1").add_auth(request)
-        out.append((dict(request.headers.items()), body))
+        out.append(sign(endpoint, service, body, key))
     return out
 
 

@@ -28,7 +28,7 @@ def create_account(db: Database, account_id: str) -> dict[str, str]:
     key_id, secret = ids.access_key_id(), ids.secret_access_key()
     with db.transaction() as session:
         if session.get(Account, account_id) is None:
-            session.add(Account(id=account_id, created_at=now, generation=0))
+            session.add(Account(id=account_id, created_at=now))
             session.flush()
         count = session.scalar(
             select(func.count()).select_from(AccessKey).where(

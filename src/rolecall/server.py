@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .audit.log import AuditLog
@@ -14,13 +13,10 @@ from .auth.credentials import CredentialResolver
 from .auth.keys import ServerKeys
 from .authz.enforce import Authorizer
 from .response_cache import ResponseCache
+from .store import changes
 from .store.db import Database
-from .store.tables import Account
 
 T = TypeVar("T")
-
-# How often a process looks for IAM changes made by other processes on the same database.
-GENERATION_CHECK_SECONDS = 0.5
 
 
 class Server:
@@ -37,8 +33,7 @@ class Server:
         self._state_listeners: list[Callable[[], None]] = [self.credentials.invalidate,
                                                             self.responses.clear]
         self._memo: dict[object, object] = {}
-        self._generation: int | None = None
-        self._next_generation_check = 0.0
+        self._changes = changes.ChangeWatch.for_database(self.db)
 
     def on_state_change(self, listener: Callable[[], None]) -> None:
         """Register a cache to drop whenever a call changes IAM state."""
@@ -63,23 +58,15 @@ class Server:
     def record_iam_change(self, session: Session, account_id: str) -> None:
         """Count a change to an account's IAM state, in the transaction that makes it, so
         every process sharing the database notices and drops its caches."""
-        session.execute(
-            update(Account).where(Account.id == account_id)
-            .values(generation=Account.generation + 1)
-        )
+        changes.record(session, self.db, account_id)
 
     def check_for_changes(self) -> None:
-        """Drop caches if another process changed IAM state (checked twice a second)."""
-        now = time.monotonic()
-        if now < self._next_generation_check:
-            return
-        self._next_generation_check = now + GENERATION_CHECK_SECONDS
-        with self.db.transaction(write=False) as session:
-            generation = session.scalar(select(func.coalesce(func.sum(Account.generation), 0)))
-        if self._generation is not None and generation != self._generation:
+        """Drop caches if another process changed IAM state: on PostgreSQL a test of what
+        the LISTEN thread counted, elsewhere a one-row read every few tens of milliseconds."""
+        if self._changes.changed():
             self.state_changed()
-        self._generation = generation
 
     def close(self) -> None:
+        self._changes.close()
         self.audit.close()
         self.db.dispose()

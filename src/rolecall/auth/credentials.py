@@ -2,7 +2,7 @@
 
 Long-term keys are read from the database and cached; temporary keys are read from their
 sealed session token, with no database read. The cache is dropped whenever IAM state
-changes, in this process or (within half a second) in another one on the same database.
+changes, in this process or in another one on the same database (server.py).
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def create_account(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         db.add(request)
         return {"CreateAccountStatus": answer}
     account_id = _new_account_id(db)
-    db.add(Account(id=account_id, created_at=ctx.now, generation=0))
+    db.add(Account(id=account_id, created_at=ctx.now))
     db.flush()
     role = Role(id=ids.unique_id(ids.ROLE), account_id=account_id,
                 name=params.get("RoleName") or DEFAULT_ROLE,

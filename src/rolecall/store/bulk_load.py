@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from .. import ids
 from ..auth.keys import ServerKeys
 from ..iam import quotas
 from ..iam.common import fold_key, iam_arn
+from . import changes
 from .db import Database
 from .tables import (
     AccessKey,
@@ -99,7 +100,7 @@ def account_ids(first: str, count: int) -> list[str]:
 def load(db: Database, accounts: list[str], plan: Plan, seed: int = 0) -> Totals:
     """Create ``accounts`` (those missing) and add ``plan``'s entities to each, in
     transactions of about :data:`BATCH_ENTITIES` entities; running servers see the change
-    as any other IAM change (the accounts' generation moves)."""
+    as any other IAM change (changes.record in each transaction)."""
     keys = ServerKeys.load(db)
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
@@ -110,8 +111,7 @@ def load(db: Database, accounts: list[str], plan: Plan, seed: int = 0) -> Totals
         batch = accounts[start:start + step]
         with db.transaction() as session:
             existing = set(session.scalars(select(Account.id).where(Account.id.in_(batch))))
-            new = [{"id": a, "created_at": now, "generation": 0}
-                   for a in batch if a not in existing]
+            new = [{"id": a, "created_at": now} for a in batch if a not in existing]
             if new:
                 session.execute(insert(Account.__table__), new)
             rows: dict[type, list[dict[str, Any]]] = defaultdict(list)
@@ -125,8 +125,8 @@ def load(db: Database, accounts: list[str], plan: Plan, seed: int = 0) -> Totals
                 for chunk in _chunks(table_rows, 5000):
                     session.execute(insert(table.__table__), chunk)
                 totals.add(table.__tablename__, len(table_rows))
-            session.execute(update(Account).where(Account.id.in_(batch))
-                            .values(generation=Account.generation + 1))
+            for account_id in batch:
+                changes.record(session, db, account_id)
         totals.accounts += len(batch)
     return totals
 

@@ -40,13 +40,20 @@ class ServerSecret(Base):
     value: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class IamGeneration(Base):
+    """One row counting changes to IAM state in any account, bumped in the transaction that
+    makes each change: a process that polls for changes made by others reads this one row."""
+
+    __tablename__ = "iam_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Account(Base):
     __tablename__ = "accounts"
     id: Mapped[str] = mapped_column(String(12), primary_key=True)
     alias: Mapped[str | None] = mapped_column(String(63), unique=True)
     created_at: Mapped[dt.datetime]
-    # Bumped by every change to IAM state, so other processes can drop stale caches.
-    generation: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class AccountPasswordPolicy(Base):
