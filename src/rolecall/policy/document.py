@@ -29,13 +29,17 @@ def as_list(value: Any) -> list[Any]:
 class ResourceMatcher:
     """A Resource or NotResource list: exact ARNs, wildcard patterns and variable templates."""
 
-    __slots__ = ("any", "exact", "regex", "templates")
+    __slots__ = ("any", "exact", "prefixes", "regex", "templates")
 
     def __init__(self, patterns: list[str], substitute: bool) -> None:
         self.any = "*" in patterns
         exact: set[str] = set()
         wild: list[str] = []
         self.templates: list[Template] = []
+        # The literal start of each pattern: no resource that lacks all of them can match.
+        self.prefixes: tuple[str, ...] = tuple(
+            _literal_prefix(pattern, substitute) for pattern in patterns
+        )
         for pattern in patterns:
             template = parse_template(pattern, substitute)
             if template is not None:
@@ -58,6 +62,16 @@ class ResourceMatcher:
             if pieces is not None and compile_pieces(tuple(pieces)).fullmatch(resource):
                 return True
         return False
+
+
+def _literal_prefix(pattern: str, substitute: bool) -> str:
+    """The text before the first wildcard (and, where variables apply, the first ``${``)."""
+    end = len(pattern)
+    for stop in ("*", "?", "${") if substitute else ("*", "?"):
+        found = pattern.find(stop)
+        if found != -1 and found < end:
+            end = found
+    return pattern[:end]
 
 
 class Statement:
@@ -117,6 +131,13 @@ class Statement:
         if self.resources is None:
             return True
         return self.resources.matches(resource, lookup) != self.not_resource
+
+    def resource_prefixes(self) -> tuple[str, ...] | None:
+        """Literal starts one of which every resource this statement applies to has; None
+        when it may apply to any resource."""
+        if self.resources is None or self.not_resource or self.resources.any:
+            return None
+        return self.resources.prefixes
 
 
 class Policy:
