@@ -327,7 +327,10 @@ def _scan(
     lookup = context.get
     bounded = policies.boundary is not None
     for layer, statement, matched in entries:
-        if statement.resources is not None and not statement.applies_to_resource(resource, lookup):
+        resources = statement.resources
+        if resources is not None and (
+            resources.matches(resource, lookup) == statement.not_resource
+        ):
             continue
         how = None
         if statement.principal is not None:

@@ -72,9 +72,9 @@ class Context:
 
     def __init__(self, request: Request) -> None:
         self._request = request
-        self._values: dict[str, tuple[str, ...]] | None = None
+        self._values: dict[str, tuple[str, ...] | None] | None = None
 
-    def _build(self) -> dict[str, tuple[str, ...]]:
+    def _build(self) -> dict[str, tuple[str, ...] | None]:
         values = {
             str(name).lower(): _context_values(value)
             for name, value in self._request.context.items()
@@ -86,10 +86,17 @@ class Context:
         values = self._values
         if values is None:
             values = self._build()
-        found = values.get(key_lower)
-        if found is None and key_lower.startswith("aws:"):
+        try:
+            return values[key_lower]
+        except KeyError:
+            pass
+        # Not in the request: derived from the principal, or absent; either way kept, as
+        # several statements often read the same key.
+        found: tuple[str, ...] | None = None
+        if key_lower.startswith("aws:"):
             value = _principal_value(self._request.principal, key_lower)
-            return None if value is None else (value,)
+            found = None if value is None else (value,)
+        values[key_lower] = found
         return found
 
 
