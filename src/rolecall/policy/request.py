@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -145,6 +146,7 @@ def _principal_value(principal: RequestPrincipal, key_lower: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # read for every decision, mostly on the same resources
 def account_of_arn(arn: str) -> str | None:
     """The account field of an ARN, or None when absent (e.g. S3 bucket ARNs) or when it is
     ``aws``: AWS managed policies (``arn:aws:iam::aws:policy/...``) belong to no account, and
