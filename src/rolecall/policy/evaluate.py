@@ -103,7 +103,7 @@ class PolicySet:
         """The same IAM layers with these organization layers; the per-action plans of the
         IAM layers are shared, as they do not depend on the organization layers."""
         copy = PolicySet(self.identity, self.boundary, self.session, self.resource, scp, rcp)
-        copy._plans = self._plans
+        copy._plans, copy._shared = self._plans, self._shared
         return copy
 
     def plan(self, action_lower: str) -> tuple[_Plan, tuple[_Entry, ...]]:
@@ -241,17 +241,16 @@ class _Plan:
     def __init__(self, entries: list[_Entry]) -> None:
         self.entries = entries
         self._index: ResourceIndex | None = None
-        self._used = 0
+        self._used = False
 
     def candidates(self, resource: str) -> list[_Entry]:
+        entries = self.entries
         index = self._index
         if index is None:
-            entries = self.entries
-            if len(entries) < _INDEX_FROM or self._used < 1:
-                self._used += 1
+            if len(entries) < _INDEX_FROM or not self._used:
+                self._used = True
                 return entries
             index = self._index = ResourceIndex([statement for _, statement, _ in entries])
-        entries = self.entries
         return [entries[position] for position in index.positions(resource)]
 
 
