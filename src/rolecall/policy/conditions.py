@@ -165,6 +165,11 @@ def _string_test(values: Sequence[str], substitute: bool, ignore_case: bool) -> 
         else:
             templates.append(template)
 
+    if not templates:
+        if ignore_case:
+            return lambda candidate, lookup: candidate.lower() in literals
+        return lambda candidate, lookup: candidate in literals
+
     def test(candidate: str, lookup: Lookup) -> bool:
         folded = fold(candidate)
         if folded in literals:
@@ -224,21 +229,30 @@ def _ordered_test(
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _parse_address(text: str) -> tuple[int, int] | None:
+    """(IP version, address as an integer), or None when ``text`` is no address."""
     try:
-        return ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    return address.version, int(address)
 
 
 def _ip_test(values: Sequence[str]) -> ValueTest:
-    networks = [n for n in (_parse_network(v) for v in values) if n is not None]
+    # Each network as (version, netmask, network address), all integers: an address is in
+    # it when its version is the same and its masked bits equal the network's.
+    networks = [
+        (n.version, int(n.netmask), int(n.network_address))
+        for n in (_parse_network(v) for v in values)
+        if n is not None
+    ]
 
     def test(candidate: str, lookup: Lookup) -> bool:
         address = _parse_address(candidate)
         if address is None:
             return False
-        return any(address.version == n.version and address in n for n in networks)
+        version, number = address
+        return any(v == version and number & mask == net for v, mask, net in networks)
 
     return test
 
@@ -278,7 +292,7 @@ class ClauseResult:
 class Clause:
     """One operator applied to one key with its list of values."""
 
-    __slots__ = ("_null", "_test", "key", "key_lower", "negated", "operator", "values")
+    __slots__ = ("_null", "_single", "_test", "key", "key_lower", "negated", "operator", "values")
 
     def __init__(self, operator: OperatorName, key: str, values: Sequence[str], substitute: bool):
         family, negated = BASE_OPERATORS[operator.base]
@@ -289,14 +303,22 @@ class Clause:
         self.negated = negated
         self._null = family == "null"
         self._test = None if self._null else _value_test(family, values, substitute)
+        # No set qualifier and no Null: the common case, decided first.
+        self._single = operator.qualifier is None and not self._null
 
     def evaluate(self, context: Context, missing: list[str] | None) -> bool:
         present = context.get(self.key_lower)
+        if present and self._single:
+            test = self._test
+            if len(present) == 1:
+                return test(present[0], context.get) != self.negated  # type: ignore[misc]
+            lookup = context.get
+            return any(test(v, lookup) for v in present) != self.negated  # type: ignore[misc]
         if self._null:
             is_missing = not present
             return any((v.lower() == "true") == is_missing for v in self.values)
         op = self.operator
-        if present is None or not present:
+        if not present:
             if present is None and missing is not None:
                 missing.append(self.key)
             if op.if_exists or op.qualifier == "ForAllValues":
@@ -306,8 +328,6 @@ class Clause:
             return self.negated
         test = self._test
         lookup = context.get
-        if op.qualifier is None:
-            return any(test(v, lookup) for v in present) != self.negated  # type: ignore[misc]
         each = (test(v, lookup) != self.negated for v in present)  # type: ignore[misc]
         return all(each) if op.qualifier == "ForAllValues" else any(each)
 

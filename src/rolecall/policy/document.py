@@ -7,14 +7,13 @@ and each policy remembers which of its statements can apply to a given action.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from rolecall.policy.conditions import ConditionBlock, compile_condition
 from rolecall.policy.errors import SYNTAX_ERROR, MalformedPolicyError
 from rolecall.policy.jsontext import Position, read_json
-from rolecall.policy.matching import ActionMatcher, compile_pieces, has_wildcard
+from rolecall.policy.matching import ActionMatcher, PatternSet, compile_pieces
 from rolecall.policy.principals import PrincipalMatcher, canonical_principal
 from rolecall.policy.validate import PolicyType, validate_document
 from rolecall.policy.variables import Lookup, Template, parse_template
@@ -27,37 +26,48 @@ def as_list(value: Any) -> list[Any]:
 
 
 class ResourceMatcher:
-    """A Resource or NotResource list: exact ARNs, wildcard patterns and variable templates."""
+    """A Resource or NotResource list: exact ARNs and wildcard patterns (compared
+    case-sensitively, ``*`` crossing colons) and variable templates."""
 
-    __slots__ = ("any", "exact", "regex", "templates")
+    __slots__ = ("fixed", "prefixes", "templates")
 
     def __init__(self, patterns: list[str], substitute: bool) -> None:
-        self.any = "*" in patterns
-        exact: set[str] = set()
-        wild: list[str] = []
         self.templates: list[Template] = []
+        fixed: list[str] = []
         for pattern in patterns:
             template = parse_template(pattern, substitute)
-            if template is not None:
-                self.templates.append(template)
-            elif has_wildcard(pattern):
-                wild.append(compile_pieces(((pattern, False),)).pattern)
+            if template is None:
+                fixed.append(pattern)
             else:
-                exact.add(pattern)
-        self.exact = frozenset(exact)
-        joined = "|".join(f"(?:{w})" for w in wild)
-        self.regex = re.compile(joined, re.DOTALL) if wild else None
+                self.templates.append(template)
+        self.fixed = PatternSet(fixed)
+        # The literal start of each pattern: no resource that lacks all of them can match.
+        self.prefixes: tuple[str, ...] = tuple(
+            _literal_prefix(pattern, substitute) for pattern in patterns
+        )
+
+    @property
+    def any(self) -> bool:
+        return self.fixed.any
 
     def matches(self, resource: str, lookup: Lookup) -> bool:
-        if self.any or resource in self.exact:
-            return True
-        if self.regex is not None and self.regex.fullmatch(resource):
+        if self.fixed.matches(resource):
             return True
         for template in self.templates:
             pieces = template.resolve_parts(lookup)
             if pieces is not None and compile_pieces(tuple(pieces)).fullmatch(resource):
                 return True
         return False
+
+
+def _literal_prefix(pattern: str, substitute: bool) -> str:
+    """The text before the first wildcard (and, where variables apply, the first ``${``)."""
+    end = len(pattern)
+    for stop in ("*", "?", "${") if substitute else ("*", "?"):
+        found = pattern.find(stop)
+        if found != -1 and found < end:
+            end = found
+    return pattern[:end]
 
 
 class Statement:
@@ -117,6 +127,13 @@ class Statement:
         if self.resources is None:
             return True
         return self.resources.matches(resource, lookup) != self.not_resource
+
+    def resource_prefixes(self) -> tuple[str, ...] | None:
+        """Literal starts one of which every resource this statement applies to has; None
+        when it may apply to any resource."""
+        if self.resources is None or self.not_resource or self.resources.any:
+            return None
+        return self.resources.prefixes
 
 
 class Policy:

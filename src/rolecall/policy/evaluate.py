@@ -29,6 +29,7 @@ from rolecall.policy.document import Policy, Statement
 from rolecall.policy.jsontext import Position
 from rolecall.policy.principals import ACCOUNT, DIRECT, WILDCARD
 from rolecall.policy.request import NON_IAM_TYPES, Context, Request, account_of_arn
+from rolecall.policy.resource_index import ResourceIndex
 from rolecall.policy.validate import PolicyType
 
 ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
@@ -70,11 +71,14 @@ class PolicySet:
     resource: PolicyRef | None = None
     scp: Levels | None = None
     rcp: Levels | None = None
-    # Per action: the statements that can apply, layer by layer. A PolicySet is therefore
-    # not to be changed once evaluated; build a new one instead.
-    _plans: dict[str, list[tuple[str, Statement, MatchedStatement]]] = field(
+    # Per action: the statements that can apply, layer by layer: those of the identity,
+    # boundary and session layers (shared by every set holding the same policies) and those
+    # of the resource layer. A PolicySet is therefore not to be changed once evaluated;
+    # build a new one instead.
+    _plans: dict[str, tuple[_Plan, tuple[_Entry, ...]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _shared: dict[str, _Plan] | None = field(default=None, init=False, repr=False, compare=False)
 
     def layers(self) -> list[tuple[str, list[PolicyRef]]]:
         """The policies of each layer present, in evaluation-report order."""
@@ -99,21 +103,31 @@ class PolicySet:
         """The same IAM layers with these organization layers; the per-action plans of the
         IAM layers are shared, as they do not depend on the organization layers."""
         copy = PolicySet(self.identity, self.boundary, self.session, self.resource, scp, rcp)
-        copy._plans = self._plans
+        copy._plans, copy._shared = self._plans, self._shared
         return copy
 
-    def plan(self, action_lower: str) -> list[tuple[str, Statement, MatchedStatement]]:
+    def plan(self, action_lower: str) -> tuple[_Plan, tuple[_Entry, ...]]:
         """Statements whose Action/NotAction covers the action, with their layer and the
-        record reported if they match."""
+        record reported if they match: the IAM layers' plan, then the resource layer's."""
         plan = self._plans.get(action_lower)
         if plan is None:
-            plan = [
-                (layer, statement, _record(layer, ref, statement))
-                for layer, refs in self.layers()
-                for ref in refs
-                for statement in ref.policy.candidates(action_lower)
-            ]
-            if len(self._plans) >= 1024:
+            shared = self._shared
+            if shared is None:
+                shared = self._shared = _shared_plans(self.identity, self.boundary, self.session)
+            base = shared.get(action_lower)
+            if base is None:
+                entries: list[_Entry] = []
+                for layer, refs in self.layers():
+                    if layer != RESOURCE:
+                        for ref in refs:
+                            entries.extend(_entries(layer, ref, action_lower))
+                base = _Plan(entries)
+                if len(shared) >= _PLANS_SIZE:
+                    shared.clear()
+                shared[action_lower] = base
+            extra = () if self.resource is None else _entries(RESOURCE, self.resource, action_lower)
+            plan = (base, extra)
+            if len(self._plans) >= _PLANS_SIZE:
                 self._plans.clear()
             self._plans[action_lower] = plan
         return plan
@@ -194,15 +208,71 @@ def _record(layer: str, ref: PolicyRef, statement: Statement) -> MatchedStatemen
     )
 
 
-class _Layer:
-    """Matched Allow and Deny statements of one kind of policy."""
+# A candidate statement with its layer and the record reported when it matches.
+_Entry = tuple[str, Statement, MatchedStatement]
+# Entries per (layer, policy id, source type, compiled policy, action), shared by every
+# PolicySet that holds the same policy: the request pipeline builds a new set whenever the
+# target has a resource-based policy, and would otherwise rebuild every record.
+_ENTRIES: dict[tuple[str, str, str, Policy, str], tuple[_Entry, ...]] = {}
+_ENTRIES_SIZE = 16384
+# A plan with this many candidates gets a resource index once it is used a second time.
+_INDEX_FROM = 16
 
-    __slots__ = ("allows", "denies", "resource_grants")
 
-    def __init__(self) -> None:
-        self.allows: list[MatchedStatement] = []
-        self.denies: list[MatchedStatement] = []
-        self.resource_grants: set[str] = set()
+def _entries(layer: str, ref: PolicyRef, action_lower: str) -> tuple[_Entry, ...]:
+    key = (layer, ref.id, ref.type, ref.policy, action_lower)
+    found = _ENTRIES.get(key)
+    if found is None:
+        found = tuple(
+            (layer, s, _record(layer, ref, s)) for s in ref.policy.candidates(action_lower)
+        )
+        if len(_ENTRIES) >= _ENTRIES_SIZE:
+            _ENTRIES.clear()
+        _ENTRIES[key] = found
+    return found
+
+
+class _Plan:
+    """The candidate entries for one action, in evaluation order, and when there are many
+    an index that narrows them to those whose Resource can match."""
+
+    __slots__ = ("_index", "_used", "entries")
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.entries = entries
+        self._index: ResourceIndex | None = None
+        self._used = False
+
+    def candidates(self, resource: str) -> list[_Entry]:
+        entries = self.entries
+        index = self._index
+        if index is None:
+            if len(entries) < _INDEX_FROM or not self._used:
+                self._used = True
+                return entries
+            index = self._index = ResourceIndex([statement for _, statement, _ in entries])
+        return [entries[position] for position in index.positions(resource)]
+
+
+# Per-action plans of the IAM layers, by the identity of the PolicyRef objects in each layer.
+# Each entry holds those objects, so no other object can take their ids while it exists.
+_SHARED: dict[tuple[int, ...], tuple[tuple[PolicyRef, ...], dict[str, _Plan]]] = {}
+_SHARED_SIZE = 1024
+_PLANS_SIZE = 1024
+
+
+def _shared_plans(
+    identity: list[PolicyRef], boundary: list[PolicyRef] | None, session: list[PolicyRef] | None
+) -> dict[str, _Plan]:
+    refs = (*identity, *(boundary or ()), *(session or ()))
+    shape = (len(identity), -1 if boundary is None else len(boundary))
+    key = (*shape, -1 if session is None else len(session), *map(id, refs))
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_SIZE:
+            _SHARED.clear()
+        found = _SHARED[key] = (refs, {})
+    return found[1]
 
 
 def _principal_match(
@@ -224,33 +294,58 @@ def _principal_match(
     return how is not None, how
 
 
+class _Matches:
+    """Matched statements of the IAM layers, each list in evaluation order (identity,
+    boundary, session, resource), the layers with a matching Allow, and how the resource
+    layer's matching Allows named the caller."""
+
+    __slots__ = ("allowed", "allows", "denies", "grants")
+
+    def __init__(self) -> None:
+        self.allows: list[MatchedStatement] = []
+        self.denies: list[MatchedStatement] = []
+        self.allowed: set[str] = set()
+        self.grants: set[str] = set()
+
+
 def _scan(
     request: Request, policies: PolicySet, context: Context, missing: list[str], iam: bool
-) -> dict[str, _Layer]:
+) -> _Matches:
     """Match every candidate statement. A caller without IAM policies only has a resource
     layer; the root user a session layer too when its session has one (AssumeRoot's task
     policy)."""
-    root = request.principal.type == "Account"
-    layers = {name: _Layer() for name, _ in policies.layers()
-              if iam or name == RESOURCE or (root and name == SESSION)}
-    lookup = context.get
     resource = request.resource
+    base, extra = policies.plan(request.action.lower())
+    entries = base.candidates(resource)
+    if extra:
+        entries = [*entries, *extra]
+    if not iam:
+        kept = (RESOURCE, SESSION) if request.principal.type == "Account" else (RESOURCE,)
+        entries = [entry for entry in entries if entry[0] in kept]
+    found = _Matches()
+    lookup = context.get
     bounded = policies.boundary is not None
-    for layer_name, statement, matched in policies.plan(request.action.lower()):
-        layer = layers.get(layer_name)
-        if layer is None or not statement.applies_to_resource(resource, lookup):
+    for layer, statement, matched in entries:
+        resources = statement.resources
+        if resources is not None and (
+            resources.matches(resource, lookup) == statement.not_resource
+        ):
             continue
-        applies, how = _principal_match(statement, request, bounded)
-        if not applies:
-            continue
+        how = None
+        if statement.principal is not None:
+            applies, how = _principal_match(statement, request, bounded)
+            if not applies:
+                continue
         if statement.condition is not None and not statement.condition.evaluate(context, missing):
             continue
         if statement.allow:
-            layer.allows.append(matched)
-            layer.resource_grants.add(how or "")
+            found.allows.append(matched)
+            found.allowed.add(layer)
+            if layer == RESOURCE:
+                found.grants.add(how or "")
         else:
-            layer.denies.append(matched)
-    return layers
+            found.denies.append(matched)
+    return found
 
 
 def _resource_account(request: Request) -> str:
@@ -270,14 +365,15 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     caller = request.principal
     iam = caller.type != "Account" and caller.type not in NON_IAM_TYPES
     context = Context(request)
-    organization = _scan_organization(request, policies, context, missing)
-    layers = _scan(request, policies, context, missing, iam)
-    if organization is not None:
-        decision, matched, denied = _decide_organization(organization, layers)
-        if decision is None:
-            decision, matched, denied = _decide(request, policies, layers)
+    if policies.scp is None and policies.rcp is None:
+        found = _scan(request, policies, context, missing, iam)
+        decision, matched, denied = _decide(request, policies, found, iam)
     else:
-        decision, matched, denied = _decide(request, policies, layers)
+        organization = _scan_organization(request, policies, context, missing)
+        found = _scan(request, policies, context, missing, iam)
+        decision, matched, denied = _decide_organization(organization, found)
+        if decision is None:
+            decision, matched, denied = _decide(request, policies, found, iam)
     keys = list(dict.fromkeys(missing)) if missing else missing
     return Decision(decision, matched, keys, denied, request, policies)
 
@@ -295,14 +391,11 @@ class _Organization:
 
 def _scan_organization(
     request: Request, policies: PolicySet, context: Context, missing: list[str]
-) -> _Organization | None:
-    found = policies.organization_layers()
-    if not found:
-        return None
+) -> _Organization:
     outcome = _Organization()
     action_lower = request.action.lower()
     resource, lookup = request.resource, context.get
-    for layer_name, levels in found:
+    for layer_name, levels in policies.organization_layers():
         for level in levels:
             allowed = False
             for ref in level:
@@ -325,31 +418,28 @@ def _scan_organization(
 
 
 def _decide_organization(
-    organization: _Organization, layers: dict[str, _Layer]
+    organization: _Organization, found: _Matches
 ) -> tuple[str | None, list[MatchedStatement], DeniedBy | None]:
     """The organization layers' verdict when they refuse; (None, ...) when they let the
     IAM layers decide. An explicit deny anywhere still names the organization layer first."""
     if organization.denies:
-        others = [m for layer in layers.values() for m in layer.denies]
         first = organization.denies[0].layer
-        return EXPLICIT_DENY, organization.denies + others, _EXPLICIT_BY[first]
+        return EXPLICIT_DENY, organization.denies + found.denies, _EXPLICIT_BY[first]
     if organization.unallowed is not None:
-        if any(layer.denies for layer in layers.values()):
+        if found.denies:
             return None, [], None
-        allows = [m for layer in layers.values() for m in layer.allows]
-        return IMPLICIT_DENY, allows, _IMPLICIT_BY[organization.unallowed]
+        return IMPLICIT_DENY, found.allows, _IMPLICIT_BY[organization.unallowed]
     return None, [], None
 
 
-def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) -> Outcome:
-    denies = [m for layer in layers.values() for m in layer.denies]
+def _decide(request: Request, policies: PolicySet, found: _Matches, iam: bool) -> Outcome:
+    denies = found.denies
     if denies:
-        first = next(name for name in LAYERS if name in layers and layers[name].denies)
-        return EXPLICIT_DENY, denies, _EXPLICIT_BY[first]
-    allows = [m for layer in layers.values() for m in layer.allows]
+        # The lists follow the evaluation order of the layers, so the first names the layer.
+        return EXPLICIT_DENY, denies, _EXPLICIT_BY[denies[0].layer]
+    allows = found.allows
     caller = request.principal
-    resource = layers.get(RESOURCE)
-    grants = resource.resource_grants if resource is not None else set()
+    grants = found.grants
 
     if caller.type in NON_IAM_TYPES:
         return (
@@ -358,7 +448,7 @@ def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) ->
 
     root = caller.type == "Account"
     same_account = _resource_account(request) == caller.account
-    trust = resource is not None and policies.resource.policy.kind is PolicyType.TRUST  # type: ignore[union-attr]
+    trust = policies.resource is not None and policies.resource.policy.kind is PolicyType.TRUST
     if same_account:
         if root and not trust:
             return ALLOWED, allows, None
@@ -368,14 +458,16 @@ def _decide(request: Request, policies: PolicySet, layers: dict[str, _Layer]) ->
         if not trust and grants & _UNLIMITED:
             return ALLOWED, allows, None
         # A grant to the account delegates to the account's identity-based policies.
-        identity_ok = root or bool(layers[IDENTITY].allows) or bool(grants - {ACCOUNT})
+        identity_ok = root or IDENTITY in found.allowed or bool(grants - {ACCOUNT})
     else:
-        identity_ok = root or bool(layers[IDENTITY].allows)
+        identity_ok = root or IDENTITY in found.allowed
     if not identity_ok:
         return IMPLICIT_DENY, allows, _IMPLICIT_BY[IDENTITY]
-    for name in (BOUNDARY, SESSION):
-        if name in layers and not layers[name].allows:
-            return IMPLICIT_DENY, allows, _IMPLICIT_BY[name]
+    # Only IAM principals have a boundary layer; the root user keeps its session layer.
+    if iam and policies.boundary is not None and BOUNDARY not in found.allowed:
+        return IMPLICIT_DENY, allows, _IMPLICIT_BY[BOUNDARY]
+    if policies.session is not None and SESSION not in found.allowed:
+        return IMPLICIT_DENY, allows, _IMPLICIT_BY[SESSION]
     if caller.type == "FederatedUser" and policies.session is None:
         # GetFederationToken without a session policy grants nothing.
         return IMPLICIT_DENY, allows, _IMPLICIT_BY[SESSION]

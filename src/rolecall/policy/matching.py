@@ -64,23 +64,42 @@ def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
     return compile_glob(pattern, ignore_case).fullmatch(value) is not None
 
 
-class ActionMatcher:
-    """An Action or NotAction list compiled to a set of exact names plus one regex."""
+class PatternSet:
+    """Alternative wildcard patterns (``*`` crossing colons) compiled for the common shapes:
+    exact names in a set, ``prefix*`` as one ``str.startswith`` over every such prefix, and
+    only the other patterns in one regex."""
 
-    __slots__ = ("any", "exact", "regex")
+    __slots__ = ("any", "exact", "prefixes", "regex")
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        lowered = [p.lower() for p in patterns]
-        self.any = "*" in lowered
-        self.exact = frozenset(p for p in lowered if not has_wildcard(p))
-        wild = [glob_to_regex(p) for p in lowered if has_wildcard(p)]
+        patterns = list(patterns)
+        self.any = "*" in patterns
+        self.exact = frozenset(p for p in patterns if not has_wildcard(p))
+        prefixes = [p[:-1] for p in patterns if p.endswith("*") and not has_wildcard(p[:-1])]
+        self.prefixes = tuple(dict.fromkeys(prefixes))
+        wild = [
+            glob_to_regex(p)
+            for p in patterns
+            if has_wildcard(p) and not (p.endswith("*") and not has_wildcard(p[:-1]))
+        ]
         self.regex = re.compile("|".join(f"(?:{w})" for w in wild), re.DOTALL) if wild else None
 
-    def matches(self, action_lower: str) -> bool:
-        """``action_lower`` must already be lower-cased by the caller."""
-        if self.any or action_lower in self.exact:
+    def matches(self, value: str) -> bool:
+        if self.any or value in self.exact:
             return True
-        return self.regex is not None and self.regex.fullmatch(action_lower) is not None
+        if self.prefixes and value.startswith(self.prefixes):
+            return True
+        return self.regex is not None and self.regex.fullmatch(value) is not None
+
+
+class ActionMatcher(PatternSet):
+    """An Action or NotAction list, compared case-insensitively: the caller passes the
+    action lower-cased."""
+
+    __slots__ = ()
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        super().__init__(p.lower() for p in patterns)
 
 
 def compile_arn(pattern: str) -> re.Pattern[str]:

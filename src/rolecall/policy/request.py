@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 PRINCIPAL_TYPES = frozenset(
     {
@@ -68,29 +70,35 @@ class Context:
     until a statement reads a key.
     """
 
-    __slots__ = ("_request", "_values")
+    __slots__ = ("_names", "_request", "_values")
 
     def __init__(self, request: Request) -> None:
         self._request = request
-        self._values: dict[str, tuple[str, ...]] | None = None
-
-    def _build(self) -> dict[str, tuple[str, ...]]:
-        values = {
-            str(name).lower(): _context_values(value)
-            for name, value in self._request.context.items()
-        }
-        self._values = values
-        return values
+        # Keys read so far, with their values (None: absent); and the request's keys
+        # lower-cased, each with the key as written, once the first key is read. Values
+        # are converted only when read: the pipeline passes many keys and policies read few.
+        self._values: dict[str, tuple[str, ...] | None] = {}
+        self._names: dict[str, str] | None = None
 
     def get(self, key_lower: str) -> tuple[str, ...] | None:
-        values = self._values
-        if values is None:
-            values = self._build()
-        found = values.get(key_lower)
-        if found is None and key_lower.startswith("aws:"):
+        found = self._values.get(key_lower, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
+        names = self._names
+        if names is None:
+            names = self._names = {str(name).lower(): name for name in self._request.context}
+        if key_lower in names:
+            found = _context_values(self._request.context[names[key_lower]])
+        elif key_lower.startswith("aws:"):
             value = _principal_value(self._request.principal, key_lower)
-            return None if value is None else (value,)
+            found = None if value is None else (value,)
+        else:
+            found = None
+        self._values[key_lower] = found
         return found
+
+
+_UNSEEN: Any = object()
 
 
 def _context_text(value: object) -> str:
@@ -138,6 +146,7 @@ def _principal_value(principal: RequestPrincipal, key_lower: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # read for every decision, mostly on the same resources
 def account_of_arn(arn: str) -> str | None:
     """The account field of an ARN, or None when absent (e.g. S3 bucket ARNs) or when it is
     ``aws``: AWS managed policies (``arn:aws:iam::aws:policy/...``) belong to no account, and
