@@ -13,6 +13,7 @@ import functools
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from botocore.model import Shape
@@ -88,7 +89,10 @@ def _check_value(shape: Shape, value: Any, path: str, problems: list[str],
                  show: bool = False) -> None:
     kind = shape.type_name
     meta = shape.metadata
-    fail = f"{_value_at(value, path, shape, show)} failed to satisfy constraint: Member must "
+
+    def fail() -> str:  # worded only for a value that breaks a constraint
+        return f"{_value_at(value, path, shape, show)} failed to satisfy constraint: Member must "
+
     if kind == "structure":
         _check_structure(shape, value, path + ".", problems, show)
         return
@@ -103,7 +107,7 @@ def _check_value(shape: Shape, value: Any, path: str, problems: list[str],
             # members, however many break them (recorded UntagUser answers:
             # "Value at 'tagKeys' failed to satisfy constraint: Member must satisfy
             # constraint: [Member must have length less than or equal to 128, ...]").
-            problems.append(fail + "satisfy constraint: [" +
+            problems.append(fail() + "satisfy constraint: [" +
                             ", ".join(_member_constraints(member)) + "]")
         return
     if kind == "map":
@@ -112,7 +116,9 @@ def _check_value(shape: Shape, value: Any, path: str, problems: list[str],
             _check_value(shape.key, key, f"{path}.key", problems, show)
             _check_value(shape.value, item, f"{path}.value", problems, show)
         return
-    problems.extend(fail + text for text in _scalar_problems(shape, value))
+    found = _scalar_problems(shape, value)
+    if found:
+        problems.extend(fail() + text for text in found)
 
 
 def _scalar_problems(shape: Shape, value: Any) -> list[str]:
@@ -161,11 +167,12 @@ def _member_constraints(shape: Shape) -> list[str]:
     return out
 
 
-def _check_length(length: int, meta: dict, fail: str, problems: list[str]) -> None:
+def _check_length(length: int, meta: dict, fail: Callable[[], str],
+                  problems: list[str]) -> None:
     if "min" in meta and length < meta["min"]:
-        problems.append(fail + f"have length greater than or equal to {meta['min']}")
+        problems.append(fail() + f"have length greater than or equal to {meta['min']}")
     if "max" in meta and length > meta["max"]:
-        problems.append(fail + f"have length less than or equal to {meta['max']}")
+        problems.append(fail() + f"have length less than or equal to {meta['max']}")
 
 
 def _show(value: Any) -> str:

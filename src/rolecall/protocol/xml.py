@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import re
 from typing import Any
 from urllib.parse import quote
@@ -60,15 +61,24 @@ def error(service: str, err: AWSError, request_id: str) -> bytes:
     ).encode()
 
 
-def _structure(shape: Shape, value: dict, parts: list[str]) -> None:
+@functools.cache
+def _members(shape: Shape) -> tuple[tuple[str, str, str, Shape], ...]:
+    """(name, opening tag, closing tag, shape) of each member, worked out once per shape."""
+    out = []
     for name, member in shape.members.items():
+        tag = member.serialization.get("name", name)
+        out.append((name, f"<{tag}>", f"</{tag}>", member))
+    return tuple(out)
+
+
+def _structure(shape: Shape, value: dict, parts: list[str]) -> None:
+    for name, opening, closing, member in _members(shape):
         item = value.get(name)
         if item is None:
             continue
-        tag = member.serialization.get("name", name)
-        parts.append(f"<{tag}>")
+        parts.append(opening)
         _value(member, item, parts)
-        parts.append(f"</{tag}>")
+        parts.append(closing)
 
 
 def _value(shape: Shape, value: Any, parts: list[str]) -> None:
