@@ -129,8 +129,8 @@ def setup_identities(endpoint: str, root: dict, with_role: bool) -> dict:
     if with_role:
         iam.create_role(RoleName="bench-role",
                         AssumeRolePolicyDocument=TRUST.replace("{account}", account))
-        iam.attach_role_policy(RoleName="bench-role",
-                               PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        policy = iam.create_policy(PolicyName="bench-reader", PolicyDocument=READER_POLICY)
+        iam.attach_role_policy(RoleName="bench-role", PolicyArn=policy["Policy"]["Arn"])
     key = iam.create_access_key(UserName="bench")["AccessKey"]
     return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
 

@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 class Server:
     def __init__(self, db_url: str | None = None, clock: Callable[[], float] = time.time) -> None:
-        self.db = Database(db_url)
+        self.db = Database(db_url, background_checkpoints=True)
         self.db.migrate()
         self.keys = ServerKeys.load(self.db)
         self.credentials = CredentialResolver(self.db, self.keys)

@@ -28,7 +28,7 @@ from ..store.tables import AccessKey, AuditEvent, Role
 from . import events as audit_events
 
 STREAM_CHANNEL = "rolecall_audit"  # audit/stream.py listens on it
-FLUSH_SECONDS = 0.05
+FLUSH_SECONDS = 0.01
 MAX_QUEUED = 10_000
 log = logging.getLogger("rolecall.audit")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import pathlib
+import sqlite3
+import threading
 from collections.abc import Iterator
 
 import platformdirs
@@ -20,32 +23,80 @@ def default_url() -> str:
     return f"sqlite:///{data_dir / 'rolecall.db'}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, *, autocheckpoint: bool = True) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers run beside a writer; FULL makes every acknowledged commit durable.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    if not autocheckpoint:  # a Checkpointer thread does it
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+
+
+class Checkpointer:
+    """Copies the SQLite write-ahead log back into the database from a thread of its own.
+
+    SQLite otherwise checkpoints in whichever commit makes the log pass 1,000 pages, and a
+    checkpoint writes and syncs the database file: in a server, that commit is the event
+    loop's audit batch, and every request waits the tens of milliseconds it takes. A PASSIVE
+    checkpoint never blocks readers or writers, and the sqlite3 module releases the GIL
+    while it runs."""
+
+    SECONDS = 1.0
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path, check_same_thread=False)
+        try:
+            connection.execute("PRAGMA busy_timeout=10000")
+            while not self._stop.wait(self.SECONDS):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:  # busy or gone: the next round tries again
+                    continue
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
 
 class Database:
     """One engine per process; ``transaction()`` is the unit of every mutating API call."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, background_checkpoints: bool = False) -> None:
+        """``background_checkpoints``: a long-running server's SQLite log is checkpointed
+        by a thread (Checkpointer) rather than by whichever commit fills it."""
         self.url = url or default_url()
-        self.engine: Engine = self._make_engine(self.url)
+        self.engine: Engine = self._make_engine(self.url, not background_checkpoints)
+        self._checkpointer: Checkpointer | None = None
+        if (background_checkpoints and self.is_sqlite
+                and self.engine.url.database not in (None, "", ":memory:")):
+            self._checkpointer = Checkpointer(self.engine.url.database)
+            self._checkpointer.start()
         self._readers = sessionmaker(self.engine, expire_on_commit=False)
         self._writers = sessionmaker(
             self.engine.execution_options(rolecall_write=True), expire_on_commit=False
         )
 
     @staticmethod
-    def _make_engine(url: str) -> Engine:
+    def _make_engine(url: str, autocheckpoint: bool) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect",
+                         functools.partial(_sqlite_pragmas, autocheckpoint=autocheckpoint))
             # pysqlite's own transaction handling is turned off so that a writing
             # transaction can take the write lock when it begins (BEGIN IMMEDIATE):
             # concurrent writers then queue on busy_timeout instead of failing.
@@ -82,6 +133,8 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
 
 
