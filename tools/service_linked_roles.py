@@ -344,12 +344,15 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "AWSServiceRoleForElasticDisasterRecovery", "AWSElasticDisasterRecoveryServiceRolePolicy"),
     "ds.amazonaws.com": (
         "AWSServiceRoleForDirectoryService", "AWSDirectoryServiceServiceRolePolicy"),
+    "dsql.amazonaws.com": ("AWSServiceRoleForAuroraDsql", "AuroraDsqlServiceLinkedRolePolicy"),
     "ec2fleet.amazonaws.com": ("AWSServiceRoleForEC2Fleet", "AWSEC2FleetServiceRolePolicy"),
     "ec2scheduled.amazonaws.com": (
         "AWSServiceRoleForEC2ScheduledInstances", "AWSServiceRoleForEC2ScheduledInstances"),
     "elasticache.application-autoscaling.amazonaws.com": (
         "AWSServiceRoleForApplicationAutoScaling_ElastiCacheRG",
         "AWSApplicationAutoscalingElastiCacheRGPolicy"),
+    "event-processor.health.amazonaws.com": (
+        "AWSServiceRoleForHealth_EventProcessor", "AWSHealth_EventProcessorServiceRolePolicy"),
     "evidently.amazonaws.com": (
         "AWSServiceRoleForCloudWatchEvidently", "AmazonCloudWatchEvidentlyServiceRolePolicy"),
     "fsx.amazonaws.com": ("AWSServiceRoleForAmazonFSx", "AmazonFSxServiceRolePolicy"),
@@ -365,6 +368,9 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "justintimeaccess.ssm.amazonaws.com": (
         "AWSServiceRoleForSystemsManagerJustInTimeAccess",
         "AWSSystemsManagerJustInTimeAccessServicePolicy"),
+    "kinesisreplication.dynamodb.amazonaws.com": (
+        "AWSServiceRoleForDynamoDBKinesisDataStreamsReplication",
+        "DynamoDBKinesisReplicationServiceRolePolicy"),
     "kafka.application-autoscaling.amazonaws.com": (
         "AWSServiceRoleForApplicationAutoScaling_KafkaCluster",
         "AWSApplicationAutoscalingKafkaClusterPolicy"),
@@ -421,6 +427,8 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "AWSServiceRoleForDynamoDBReplication", "DynamoDBReplicationServiceRolePolicy"),
     "replication.lexv2.amazonaws.com": (
         "AWSServiceRoleForLexV2Replication", "AmazonLexReplicationPolicy"),
+    "restore-testing.backup.amazonaws.com": (
+        "AWSServiceRoleForBackupRestoreTesting", "AWSServiceRolePolicyForBackupRestoreTesting"),
     "robomaker.amazonaws.com": ("AWSServiceRoleForRoboMaker", "AWSRoboMakerServicePolicy"),
     "rum.amazonaws.com": (
         "AWSServiceRoleForRealUserMonitoring", "AmazonCloudWatchRUMServiceRolePolicy"),
