@@ -45,6 +45,24 @@ class DecisionMemo:
     def __init__(self) -> None:
         self._decisions: dict[tuple, tuple[tuple, Decision]] = {}
         self._keys: dict[int, tuple[Policy, frozenset[str]]] = {}
+        self._layouts: dict[int, tuple[PolicySet, tuple]] = {}
+
+    def _layout(self, policies: PolicySet) -> tuple:
+        """(layered policies, their identities, the condition keys they read) of a policy
+        set, worked out once per set: a cached caller's set is the same object every call."""
+        found = self._layouts.get(id(policies))
+        if found is not None and found[0] is policies:
+            return found[1]
+        layered = _policies(policies)
+        read: set[str] = set()
+        for _, policy in layered:
+            read |= _keys_read(policy, self._keys)
+        layout = (layered, tuple((layer, id(policy)) for layer, policy in layered),
+                  frozenset(read))
+        if len(self._layouts) >= MAX_DECISIONS:
+            self._layouts.clear()
+        self._layouts[id(policies)] = (policies, layout)
+        return layout
 
     def decide(self, request: Request, policies: PolicySet,
                evaluate: Callable[[Request, PolicySet], Decision]) -> Decision:
@@ -52,15 +70,10 @@ class DecisionMemo:
 
         The entry holds the principal and policy objects its key names by id, so no id in
         a live key can be reused by another object."""
-        layered = _policies(policies)
-        read: set[str] = set()
-        for _, policy in layered:
-            read |= _keys_read(policy, self._keys)
+        layered, identities, read = self._layout(policies)
         key = (
             id(request.principal), request.action.lower(), request.resource,
-            request.resource_account,
-            tuple((layer, id(policy)) for layer, policy in layered),
-            _context_part(request.context, read),
+            request.resource_account, identities, _context_part(request.context, read),
         )
         found = self._decisions.get(key)
         if found is not None:
@@ -74,7 +87,7 @@ class DecisionMemo:
         return decision
 
 
-def _context_part(context: Mapping[str, Any], read: set[str]) -> tuple:
+def _context_part(context: Mapping[str, Any], read: frozenset[str]) -> tuple:
     if not read:
         return ()
     return tuple(sorted((name.lower(), _frozen(value)) for name, value in context.items()
