@@ -90,8 +90,9 @@ def wait_healthy(url: str, process: subprocess.Popen) -> None:
 def start_rolecall(db: str, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
+        # IAM and STS only: no embedded moto starting beside the first measurement.
         [str(BIN / "rolecall"), "serve", "--port", str(port), "--db", db,
-         "--workers", str(workers)],
+         "--workers", str(workers), "--upstream", "none"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     endpoint = f"http://127.0.0.1:{port}"
