@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..store.db import Database
+from ..store.db import Database, discard
 from ..store.tables import AccessKey, AuditEvent, Role
 from . import events as audit_events
 
@@ -166,11 +166,7 @@ class AuditLog:
 
     def _drop_connection(self) -> None:
         if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except Exception:  # already gone with the database
-                pass
+            discard(self._conn)
             self._conn = None
 
 

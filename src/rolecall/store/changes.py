@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from .db import Database
+from .db import Database, discard
 from .notify import CHANNEL, Listener
 from .tables import IamGeneration
 
@@ -73,11 +73,7 @@ class _CounterReader:
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except Exception:  # already gone with the database
-                pass
+            discard(self._conn)
             self._conn = None
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import platformdirs
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = pathlib.Path(__file__).with_name("migrations")
@@ -136,6 +136,16 @@ class Database:
         if self._checkpointer is not None:
             self._checkpointer.stop()
         self.engine.dispose()
+
+
+def discard(connection: Connection) -> None:
+    """Close a long-held connection for good (the audit writer's, the change poll's), even
+    one the database has already dropped: the pool then makes a new one."""
+    try:
+        connection.invalidate()
+        connection.close()
+    except Exception:  # already gone with the database
+        pass
 
 
 def _sqlite_begin(conn) -> None:
