@@ -70,6 +70,7 @@ class _Cache:
         self.entities: dict[tuple, Entity | None] = {}
         self.organizations: dict[str, AccountOrganization | None] = {}
         self.decisions = DecisionMemo()
+        self._beside: dict[tuple, tuple[PolicySet, PolicySet | None]] = {}
         self._expires = 0.0
         self._lock = threading.Lock()
 
@@ -80,12 +81,27 @@ class _Cache:
             self._expires = now + CACHE_SECONDS
         return self
 
+    def beside_resource(self, policies: PolicySet, text: str,
+                        kind: PolicyType) -> PolicySet | None:
+        """``with_resource_policy``, once per caller's policy set and resource policy text:
+        the same set each time keeps its plans and its remembered decisions' layout."""
+        key = (id(policies), text, kind)
+        found = self._beside.get(key)
+        if found is not None and found[0] is policies:
+            return found[1]
+        beside = with_resource_policy(policies, text, kind)
+        if len(self._beside) >= 10_000:
+            self._beside = {}
+        self._beside[key] = (policies, beside)
+        return beside
+
     def clear(self) -> None:
         with self._lock:
             self.subjects = {}
             self.entities = {}
             self.organizations = {}
             self.decisions = DecisionMemo()
+            self._beside = {}
 
 
 class _Reader:
@@ -231,8 +247,8 @@ class Authorizer:
     ) -> None:
         policies: PolicySet | None = subject.policies
         if resource_policy is not None:
-            policies = with_resource_policy(subject.policies, resource_policy,
-                                            resource_policy_type)
+            policies = self._cache.fresh().beside_resource(subject.policies, resource_policy,
+                                                           resource_policy_type)
             if policies is None and resource_policy_type is not PolicyType.TRUST:
                 policies = subject.policies  # a resource policy that no longer parses
             if policies is None:
