@@ -13,9 +13,9 @@ calling service's source account (aws:SourceOrgID, aws:SourceOrgPaths) its conte
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +26,6 @@ from ..policy import (
     Decision,
     DeniedBy,
     MalformedPolicyError,
-    Policy,
     PolicyRef,
     PolicySet,
     PolicyType,
@@ -153,11 +152,12 @@ class Authorizer:
             cache.subjects[key] = found
         return found
 
-    def mentions(self, db: Database, principal: Principal, words: tuple[str, ...]) -> bool:
-        """Whether one of the principal's own policies (identity, boundary, session, the
-        SCPs above it) names one of ``words``, compared ignoring case as IAM compares
-        condition keys: work for a key that no policy tests can then be skipped. Each
-        compiled policy (one per policy version) is searched once."""
+    def mentions(self, db: Database, principal: Principal,
+                 names: Callable[[str], bool]) -> bool:
+        """Whether ``names`` holds for the text of one of the principal's own policies
+        (identity, boundary, session, the SCPs above it): work for a condition key that no
+        policy tests can then be skipped. ``names`` should be cached by text (one policy
+        version, one text)."""
         reader = _Reader(db)
         try:
             policies = self.subject(principal, reader).policies
@@ -165,7 +165,7 @@ class Authorizer:
             reader.close()
         refs = [*policies.identity, *(policies.boundary or ()), *(policies.session or ()),
                 *(ref for level in policies.scp or () for ref in level)]
-        return any(_names(ref.policy, words) for ref in refs)
+        return any(names(ref.policy.text) for ref in refs)
 
     def organization_of(self, account_id: str, reader: _Reader) -> AccountOrganization | None:
         cache = self._cache.fresh()
@@ -298,15 +298,6 @@ class Authorizer:
                 and organization.applies_rcp(action, caller_arn)):
             return policies.with_organization(policies.scp, found.rcp)
         return policies
-
-
-@functools.lru_cache(maxsize=8192)
-def _names(policy: Policy, words: tuple[str, ...]) -> bool:
-    """Whether the policy's text names one of ``words``, ignoring case. A compiled policy
-    is shared by every subject it applies to until its text changes (parse_policy caches
-    it by text), so this runs once per policy version."""
-    lowered = policy.text.lower()
-    return any(word.lower() in lowered for word in words)
 
 
 def _resource_grants(request: Request, policies: PolicySet) -> bool:

@@ -12,7 +12,6 @@ call in the bucket owner's account (``recipientAccountId``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import TYPE_CHECKING, Any
 
 from ..audit import events
@@ -44,8 +43,8 @@ _NOBODY = Principal(account_id="", type=ANONYMOUS, arn="", principal_id="",
                     access_key_id=None)
 
 
-@functools.lru_cache(maxsize=1024)
 def _parsed(text: str) -> Policy | None:
+    """The bucket policy, compiled (parse_policy keeps each text's compiled policy)."""
     try:
         return parse_policy(text, PolicyType.RESOURCE)
     except MalformedPolicyError:

@@ -235,7 +235,7 @@ class Gateway:
             secure_transport=call.request.secure)
         call.audit = ctx.audit
         tags_tested = upstream is not None and self.server.authorizer.mentions(
-            self.server.db, principal, facts.TAG_KEYS)
+            self.server.db, principal, facts.names_tag_keys)
         for check in call.checks:
             resource = self.references.passed_role(principal, check)
             if resource is None:
