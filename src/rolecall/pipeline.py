@@ -241,9 +241,10 @@ def _kept_answer_key(call: _Call) -> tuple:
     principal = call.principal
     fields = tuple(sorted(item for item in call.form.items()
                           if not item[0].startswith("X-Amz-")))
+    # A JSON-protocol call's parameters are its body; a query call's are in ``fields``.
+    body = call.request.body if isinstance(call.protocol, wire.JsonProtocol) else b""
     return (call.service, call.operation, principal.arn, principal.principal_id,
-            principal.access_key_id if principal.session else None, fields,
-            call.request.body if call.protocol.content_type != "text/xml" else b"")
+            principal.access_key_id if principal.session else None, fields, body)
 
 
 def _refuse(call: _Call, err: AWSError) -> HttpResponse:

@@ -112,7 +112,8 @@ class AuditLog:
         """Write the record of a call that changed state in that call's own transaction,
         so the change is never acknowledged without its record."""
         self._note_role_use(event, when)
-        session.execute(insert(AuditEvent), [_row(when, event)])
+        session.execute(insert(AuditEvent), [dict(zip(_COLUMNS, _values(when, event),
+                                                      strict=True))])
         if not self._db.is_sqlite:
             session.execute(text(f"NOTIFY {STREAM_CHANNEL}"))
 
@@ -120,7 +121,8 @@ class AuditLog:
                role_use: dict) -> None:
         if not events and not key_use and not role_use:
             return
-        rows = [_row(when, event) for when, event in events]
+        sqlite = self._db.is_sqlite
+        rows = [_values(when, event, sqlite) for when, event in events]
         with self._write_lock:
             try:
                 connection = self._connection()
@@ -128,9 +130,7 @@ class AuditLog:
                     if rows:
                         # Straight to the driver: one executemany with no per-value
                         # processing (the batch is the request path's largest write).
-                        sqlite = self._db.is_sqlite
-                        connection.exec_driver_sql(_insert_sql(sqlite),
-                                                   [_driver_values(row, sqlite) for row in rows])
+                        connection.exec_driver_sql(_insert_sql(sqlite), rows)
                         if not self._db.is_sqlite:  # wakes `rolecall audit --follow`
                             connection.exec_driver_sql(f"NOTIFY {STREAM_CHANNEL}")
                     if key_use:
@@ -179,13 +179,6 @@ def _insert_sql(sqlite: bool) -> str:
     return f"INSERT INTO {AuditEvent.__tablename__} ({', '.join(_COLUMNS)}) VALUES ({marks})"
 
 
-def _driver_values(row: dict, sqlite: bool) -> tuple:
-    """A row as the driver takes it. SQLite holds times as text in SQLAlchemy's own form
-    (``2026-12-04 02:48:25.076692``, UTC), which the ORM reads back."""
-    when = row["event_time"]
-    if sqlite:
-        when = when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return (when, *(row[name] for name in _COLUMNS[1:]))
 _KEY_USED = (update(AccessKey.__table__)
              .where(AccessKey.__table__.c.id == bindparam("key_id"))
              .values(last_used_at=bindparam("when"), last_used_service=bindparam("service"),
@@ -195,14 +188,11 @@ _ROLE_USED = (update(Role.__table__)
               .values(last_used_at=bindparam("when"), last_used_region=bindparam("region")))
 
 
-def _row(when: dt.datetime, event: dict) -> dict:
+def _values(when: dt.datetime, event: dict, as_sqlite_text: bool = False) -> tuple:
+    """An event's row, in ``_COLUMNS`` order. For the SQLite driver the time is text in
+    SQLAlchemy's own form (``2026-12-04 02:48:25.076692``, UTC), which the ORM reads back."""
     principal_arn, identity_arn = audit_events.principal_columns(event)
-    return {
-        "event_time": when,
-        "account_id": event.get("recipientAccountId"),
-        "event_name": event["eventName"],
-        "error_code": event.get("errorCode"),
-        "record": _json(event),
-        "principal_arn": principal_arn,
-        "identity_arn": identity_arn,
-    }
+    if as_sqlite_text:
+        when = when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return (when, event.get("recipientAccountId"), event["eventName"], event.get("errorCode"),
+            _json(event), principal_arn, identity_arn)
