@@ -52,7 +52,8 @@ class AuditLog:
         self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
         self._role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._lock = threading.Lock()
-        self._write_lock = threading.Lock()  # the console's threads flush too
+        self._write_lock = threading.Lock()  # held by _write's callers; the console flushes too
+        self._writing_usage = False  # a batch holding last-used times is being written
         self._conn: Connection | None = None
 
     def record(self, event: dict, when: dt.datetime) -> None:
@@ -88,25 +89,42 @@ class AuditLog:
         self._drop_connection()
 
     def flush(self) -> None:
-        """Write every queued event and last-used time."""
-        with self._lock:
-            events, self._events = self._events, []
-            key_use, self._key_use = self._key_use, {}
-            role_use, self._role_use = self._role_use, {}
-        self._write(events, key_use, role_use)
+        """Write every queued event and last-used time. The queues are taken while
+        holding the write lock, so a caller that finds them empty knows that nothing it
+        queued before is still on its way to the database."""
+        with self._write_lock:
+            with self._lock:
+                events, self._events = self._events, []
+                key_use, self._key_use = self._key_use, {}
+                role_use, self._role_use = self._role_use, {}
+                self._writing_usage = bool(key_use or role_use)
+            try:
+                self._write(events, key_use, role_use)
+            finally:
+                with self._lock:
+                    self._writing_usage = False
 
     def flush_role_use(self) -> None:
-        """Write queued role last-used times: cheap when none are queued, so reads that
-        show RoleLastUsed call it first."""
+        """Write queued role last-used times, or wait for the batch writing them: cheap
+        when none are queued or in flight, so reads that show RoleLastUsed call it first."""
         with self._lock:
-            role_use, self._role_use = self._role_use, {}
-        self._write([], {}, role_use)
+            if not self._role_use and not self._writing_usage:
+                return
+        with self._write_lock:
+            with self._lock:
+                role_use, self._role_use = self._role_use, {}
+            self._write([], {}, role_use)
 
     def flush_key_use(self) -> None:
-        """Write queued access-key last-used times (for GetAccessKeyLastUsed)."""
+        """Write queued access-key last-used times (for GetAccessKeyLastUsed), or wait for
+        the batch writing them."""
         with self._lock:
-            key_use, self._key_use = self._key_use, {}
-        self._write([], key_use, {})
+            if not self._key_use and not self._writing_usage:
+                return
+        with self._write_lock:
+            with self._lock:
+                key_use, self._key_use = self._key_use, {}
+            self._write([], key_use, {})
 
     def insert_now(self, session: Session, event: dict, when: dt.datetime) -> None:
         """Write the record of a call that changed state in that call's own transaction,
@@ -119,32 +137,32 @@ class AuditLog:
 
     def _write(self, events: list[tuple[dt.datetime, dict]], key_use: dict,
                role_use: dict) -> None:
+        """Write one batch; the caller holds ``_write_lock``."""
         if not events and not key_use and not role_use:
             return
         sqlite = self._db.is_sqlite
         rows = [_values(when, event, sqlite) for when, event in events]
-        with self._write_lock:
-            try:
-                connection = self._connection()
-                with connection.begin():
-                    if rows:
-                        # Straight to the driver: one executemany with no per-value
-                        # processing (the batch is the request path's largest write).
-                        connection.exec_driver_sql(_insert_sql(sqlite), rows)
-                        if not self._db.is_sqlite:  # wakes `rolecall audit --follow`
-                            connection.exec_driver_sql(f"NOTIFY {STREAM_CHANNEL}")
-                    if key_use:
-                        connection.execute(_KEY_USED, [
-                            {"key_id": key_id, "when": when, "service": service,
-                             "region": region}
-                            for key_id, (when, service, region) in key_use.items()])
-                    if role_use:
-                        connection.execute(_ROLE_USED, [
-                            {"role_id": role_id, "when": when, "region": region}
-                            for role_id, (when, region) in role_use.items()])
-            except Exception:  # the audit writer must outlive a failed batch
-                log.exception("could not write %d audit events", len(events))
-                self._drop_connection()
+        try:
+            connection = self._connection()
+            with connection.begin():
+                if rows:
+                    # Straight to the driver: one executemany with no per-value
+                    # processing (the batch is the request path's largest write).
+                    connection.exec_driver_sql(_insert_sql(sqlite), rows)
+                    if not self._db.is_sqlite:  # wakes `rolecall audit --follow`
+                        connection.exec_driver_sql(f"NOTIFY {STREAM_CHANNEL}")
+                if key_use:
+                    connection.execute(_KEY_USED, [
+                        {"key_id": key_id, "when": when, "service": service,
+                         "region": region}
+                        for key_id, (when, service, region) in key_use.items()])
+                if role_use:
+                    connection.execute(_ROLE_USED, [
+                        {"role_id": role_id, "when": when, "region": region}
+                        for role_id, (when, region) in role_use.items()])
+        except Exception:  # the audit writer must outlive a failed batch
+            log.exception("could not write %d audit events", len(events))
+            self._drop_connection()
 
     def _connection(self) -> Connection:
         """The writer's own connection. These batches hold the records of reads and
