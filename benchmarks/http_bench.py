@@ -13,7 +13,9 @@ with this interpreter) in the same run, for a side-by-side figure; with
 --compare-bare, against a bare ASGI app under the same uvicorn (benchmarks/bare_asgi.py),
 the HTTP layer's ceiling. --half-load adds p99 at half of each maximum rate (wrk's delay
 hook spaces each connection's requests). --db postgresql runs on a fresh database of the
-PostgreSQL server at --pg-admin-url.
+PostgreSQL server at --pg-admin-url. --py-spy DIR records where the server spends each
+measured run (one worker; `py-spy` from PyPI on PATH or beside this interpreter) as a
+collapsed-stack file per operation, summarised by benchmarks/profile_summary.py.
 """
 
 from __future__ import annotations
@@ -238,15 +240,30 @@ def drop_postgres_database(admin_url: str, url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
+def py_spy(pid: int, out: pathlib.Path, duration: int) -> subprocess.Popen:
+    """py-spy sampling the server ``pid`` for ``duration`` seconds into ``out``."""
+    program = shutil.which("py-spy") or str(BIN / "py-spy")
+    return subprocess.Popen(
+        [program, "record", "--pid", str(pid), "--duration", str(duration), "--rate", "250",
+         "--format", "raw", "--nonblocking", "--output", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def measure(name: str, endpoint: str, operation: str, signer: dict, account: str,
-            scratch: str, args: argparse.Namespace) -> dict:
+            scratch: str, args: argparse.Namespace, pid: int | None = None) -> dict:
     """The maximum rate after 2 s of warm-up, then (with --half-load) p99 at half of it."""
     host = endpoint.removeprefix("http://")
     requests = signed_requests(endpoint, operation, signer, account, 200)
     script = pathlib.Path(scratch) / f"{name}-{operation}.lua"
     wrk_script(requests, script, host)
     run_wrk(endpoint, script, 2, args.connections)  # warm-up (start-up's background work)
+    sampler = None
+    if args.py_spy and pid is not None:
+        out = pathlib.Path(args.py_spy) / f"{name}-{operation}.txt"
+        sampler = py_spy(pid, out, args.duration)
     result = run_wrk(endpoint, script, args.duration, args.connections)
+    if sampler is not None:
+        sampler.wait(timeout=60)
     line = (f"{name:9} {operation:26} {result['rps']:9.0f} req/s  p99 "
             f"{result['p99_ms']:8.2f} ms  non-2xx {result['errors']}")
     if args.half_load and result["rps"] > 0:
@@ -273,7 +290,11 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg-admin-url",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--py-spy", metavar="DIR",
+                        help="sample the server with py-spy during each measured run")
     args = parser.parse_args()
+    if args.py_spy:
+        pathlib.Path(args.py_spy).mkdir(parents=True, exist_ok=True)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     operations = args.operations.split(",")
@@ -318,7 +339,8 @@ def run(args: argparse.Namespace, operations: list[str], db: str, scratch: str) 
                 signer = key
                 if operation == "GetCallerIdentity-session":
                     signer = role_session(endpoint, key, account)
-                measure(name, endpoint, operation, signer, account, scratch, args)
+                measure(name, endpoint, operation, signer, account, scratch, args,
+                        process.pid if args.workers == 1 or name == "moto" else None)
         finally:
             process.terminate()
             process.wait(timeout=20)
