@@ -306,3 +306,23 @@ def test_list_entities_for_policy(iam, account):
     ghost = f"arn:aws:iam::{account.account_id}:policy/NonExistentPolicy"
     assert _error(iam.list_entities_for_policy, PolicyArn=ghost) == (
         "NoSuchEntity", f"Policy {ghost} does not exist or is not attachable.", 404)
+
+
+def test_get_access_key_last_used_of_an_unknown_key(iam, account):
+    # test_iam_users.snapshot.json: test_access_key_errors, get-last-used-nonexistent-key-error
+    caller = f"arn:aws:iam::{account.account_id}:root"
+    assert _error(iam.get_access_key_last_used, AccessKeyId="AKIAIOSFODNN7EXAMPLE") == (
+        "AccessDenied", f"User: {caller} is not authorized to perform "
+        "iam:GetAccessKeyLastUsed on resource: access key AKIAIOSFODNN7EXAMPLE", 403)
+
+
+def test_remove_a_role_an_instance_profile_does_not_hold(iam):
+    # test_iam_instance_profiles.snapshot.json: test_role_instance_profile_operations_errors
+    iam.create_instance_profile(InstanceProfileName="holder")
+    iam.create_role(RoleName="not-held", AssumeRolePolicyDocument=TRUST)
+    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName="holder",
+                  RoleName="not-held") == (
+        "NoSuchEntity", "Role not-held in Instance Profile holder cannot be found.", 404)
+    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName="nonexistent",
+                  RoleName="not-held") == (
+        "NoSuchEntity", "Instance Profile nonexistent cannot be found.", 404)

@@ -148,9 +148,10 @@ def remove_role_from_instance_profile(ctx: CallContext, params: dict[str, Any]) 
     role = find_role(ctx, params["RoleName"])
     require_modifiable(role)
     if profile.role_id != role.id:
+        # LocalStack's AWS-validated test_iam_instance_profiles snapshot,
+        # test_role_instance_profile_operations_errors: remove-unattached-role-error.
         raise no_such_entity(
-            f"The role with name {role.name} cannot be found in instance profile {profile.name}."
-        )
+            f"Role {role.name} in Instance Profile {profile.name} cannot be found.")
     profile.role_id = None
 
 
