@@ -326,3 +326,23 @@ def test_remove_a_role_an_instance_profile_does_not_hold(iam):
     assert _error(iam.remove_role_from_instance_profile, InstanceProfileName="nonexistent",
                   RoleName="not-held") == (
         "NoSuchEntity", "Instance Profile nonexistent cannot be found.", 404)
+
+
+def test_mfa_device_errors(iam, account):
+    # test_iam_mfa.snapshot.json: test_virtual_mfa_device_errors (create-duplicate-error,
+    # delete-nonexistent-error) and test_enable_mfa_device_errors
+    # (deactivate-nonexistent-mfa-error)
+    created = iam.create_virtual_mfa_device(VirtualMFADeviceName="recorded-mfa")
+    assert shape(created) == recorded({"VirtualMFADevice": {
+        "Base32StringSeed": b"s", "QRCodePNG": b"p", "SerialNumber": "s"}})
+    assert _error(iam.create_virtual_mfa_device, VirtualMFADeviceName="recorded-mfa") == (
+        "EntityAlreadyExists", "MFA device already exists.", 409)
+    missing = f"arn:aws:iam::{account.account_id}:mfa/nonexistent-device"
+    assert _error(iam.delete_virtual_mfa_device, SerialNumber=missing) == (
+        "NoSuchEntity", f"MFA Device with serial number {missing} does not exist.", 404)
+    iam.create_user(UserName="mfa-user")
+    assert _error(iam.deactivate_mfa_device, UserName="mfa-user", SerialNumber=missing) == (
+        "NoSuchEntity", f"MFA Device with serial number {missing} does not exist.", 404)
+    assert _error(iam.deactivate_mfa_device, UserName="nonexistent-user",
+                  SerialNumber=missing) == (
+        "NoSuchEntity", "The user with name nonexistent-user cannot be found.", 404)
