@@ -346,3 +346,20 @@ def test_mfa_device_errors(iam, account):
     assert _error(iam.deactivate_mfa_device, UserName="nonexistent-user",
                   SerialNumber=missing) == (
         "NoSuchEntity", "The user with name nonexistent-user cannot be found.", 404)
+
+
+def test_account_password_policy_answers(iam, account):
+    # test_iam_account_password_policy.snapshot.json: password-policy-defaults,
+    # policy-deleted-not-found and delete-not-found
+    iam.update_account_password_policy()
+    assert shape(iam.get_account_password_policy()) == recorded({"PasswordPolicy": {
+        "AllowUsersToChangePassword": False, "ExpirePasswords": False,
+        "MinimumPasswordLength": 6, "RequireLowercaseCharacters": False,
+        "RequireNumbers": False, "RequireSymbols": False,
+        "RequireUppercaseCharacters": False}})
+    iam.delete_account_password_policy()
+    assert _error(iam.get_account_password_policy) == (
+        "NoSuchEntity",
+        f"The Password Policy with domain name {account.account_id} cannot be found.", 404)
+    assert _error(iam.delete_account_password_policy) == (
+        "NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.", 404)
