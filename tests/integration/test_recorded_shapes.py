@@ -363,3 +363,28 @@ def test_account_password_policy_answers(iam, account):
         f"The Password Policy with domain name {account.account_id} cannot be found.", 404)
     assert _error(iam.delete_account_password_policy) == (
         "NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.", 404)
+
+
+def test_role_detail_with_a_described_role_in_an_instance_profile(iam):
+    # test_iam_account_authorization_details.snapshot.json: role-filter-result (the role has a
+    # description, shown neither in RoleDetailList nor in the role its instance profile holds)
+    iam.create_role(RoleName="described-role", AssumeRolePolicyDocument=TRUST,
+                    Path="/my-path/", Description="testing role")
+    iam.put_role_policy(RoleName="described-role", PolicyName="inline-policy",
+                        PolicyDocument=LIST_BUCKET)
+    iam.create_instance_profile(InstanceProfileName="described-profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="described-profile",
+                                     RoleName="described-role")
+    out = iam.get_account_authorization_details(Filter=["Role"])
+    nested = {**ROLE_BASE, "Path": "/my-path/"}
+    profile = {"Arn": "a", "CreateDate": "<datetime>", "InstanceProfileId": "i",
+               "InstanceProfileName": "n", "Path": "/", "Roles": [nested]}
+    assert shape(out) == recorded({
+        "GroupDetailList": [], "IsTruncated": False, "Policies": [], "UserDetailList": [],
+        "RoleDetailList": [{**nested, "AttachedManagedPolicies": [],
+                            "InstanceProfileList": [profile], "RoleLastUsed": {},
+                            "RolePolicyList": [{"PolicyDocument": json.loads(LIST_BUCKET),
+                                                "PolicyName": "p"}],
+                            "Tags": []}]})
+    held = iam.get_instance_profile(InstanceProfileName="described-profile")
+    assert "Description" not in held["InstanceProfile"]["Roles"][0]

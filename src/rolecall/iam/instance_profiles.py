@@ -46,11 +46,13 @@ def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
     if profile.role_id is not None:
         role = ctx.db.get(Role, profile.role_id)
         if role is not None:
-            # A role inside an instance profile has no MaxSessionDuration (recorded
-            # GetInstanceProfile and GetAccountAuthorizationDetails answers, localstack
-            # test_iam_account_authorization_details.snapshot.json).
+            # A role inside an instance profile has no MaxSessionDuration and no Description
+            # (recorded GetInstanceProfile and GetAccountAuthorizationDetails answers, localstack
+            # test_iam_account_authorization_details.snapshot.json: role-filter-result, a role
+            # created with a description).
             shape = role_shape(ctx, role, detail=False)
             shape.pop("MaxSessionDuration")
+            shape.pop("Description", None)
             roles.append(shape)
     shape: dict[str, Any] = {
         "Path": profile.path,
