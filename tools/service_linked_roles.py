@@ -114,8 +114,11 @@ CURATED: dict[str, tuple[str, str, str | None, bool]] = {
     "rds.amazonaws.com": (
         "AWSServiceRoleForRDS", "AmazonRDSServiceRolePolicy",
         "Allows Amazon RDS to manage AWS resources on your behalf", False),
+    # "Using service-linked roles for Amazon Redshift": "the service-linked role named
+    # AWSServiceRoleForRedshift - Allows Amazon Redshift to call AWS services on your behalf."
     "redshift.amazonaws.com": (
-        "AWSServiceRoleForRedshift", "AmazonRedshiftServiceLinkedRolePolicy", None, False),
+        "AWSServiceRoleForRedshift", "AmazonRedshiftServiceLinkedRolePolicy",
+        "Allows Amazon Redshift to call AWS services on your behalf.", False),
     "replication.ecr.amazonaws.com": (
         "AWSServiceRoleForECRReplication", "ECRReplicationServiceRolePolicy", None, False),
     "replicator.lambda.amazonaws.com": (
@@ -515,7 +518,19 @@ def build() -> dict[str, dict]:
                              f"the recording {recorded}")
         catalogue[principal] = entry(name, policy, policies, description, suffix,
                                      "recorded responses" if recorded else "service documentation")
-    return dict(sorted(catalogue.items()))
+    return dict(sorted(_one_service_per_role(catalogue).items()))
+
+
+def _one_service_per_role(catalogue: dict[str, dict]) -> dict[str, dict]:
+    """A service-linked role trusts one service. A role name that a managed policy grants
+    under another principal's path (AmazonRedshiftDataFullAccess names
+    redshift-data.amazonaws.com/AWSServiceRoleForRedshift) gives way to the service that the
+    role's own documentation or a recording names: "The AWSServiceRoleForRedshift
+    service-linked role trusts only redshift.amazonaws.com to assume the role" (Amazon
+    Redshift Management Guide, "Using service-linked roles for Amazon Redshift")."""
+    claimed = {e["RoleName"] for e in catalogue.values() if e["Source"] != "managed policies"}
+    return {principal: e for principal, e in catalogue.items()
+            if e["Source"] != "managed policies" or e["RoleName"] not in claimed}
 
 
 def main() -> None:

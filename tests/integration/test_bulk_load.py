@@ -188,12 +188,17 @@ def test_lists_page_through_a_loaded_account_in_order(loaded):
     local = [p for page in iam.get_paginator("list_policies").paginate(
         Scope="Local", PaginationConfig={"PageSize": 5}) for p in page["Policies"]]
     assert len(local) == 12 and _oldest_first(local)
-    # AWS managed and the account's policies, merged in one order across pages.
+    # The account's policies, then AWS managed ones, each oldest first, in one order across
+    # pages.
     attached = iam.list_policies(OnlyAttached=True, MaxItems=1000)["Policies"]
-    assert {p["Arn"].split(":")[4] for p in attached} == {"aws", loaded.account_id}
+    owners = [p["Arn"].split(":")[4] for p in attached]
+    assert set(owners) == {"aws", loaded.account_id}
+    assert owners == sorted(owners, key=lambda owner: owner == "aws")
     merged = [p["Arn"] for page in iam.get_paginator("list_policies").paginate(
         OnlyAttached=True, PaginationConfig={"PageSize": 3}) for p in page["Policies"]]
-    assert merged == [p["Arn"] for p in attached] and _oldest_first(attached)
+    assert merged == [p["Arn"] for p in attached]
+    assert all(_oldest_first([p for p in attached if p["Arn"].split(":")[4] == owner])
+               for owner in set(owners))
 
     with pytest.raises(ClientError) as err:
         iam.list_users(Marker="bm90IGEgbWFya2Vy")

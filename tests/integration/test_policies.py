@@ -228,13 +228,22 @@ def test_reads_and_changes_of_a_missing_policy_say_it_was_not_found(iam, account
         lambda: iam.delete_policy(PolicyArn=arn),
         lambda: iam.list_policy_versions(PolicyArn=arn),
         lambda: iam.create_policy_version(PolicyArn=arn, PolicyDocument=DOC),
-        lambda: iam.list_entities_for_policy(PolicyArn=arn),
         lambda: iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "k", "Value": "v"}]),
     ]
     for call in calls:
         with pytest.raises(ClientError) as err:
             call()
         assert _error(err) == ("NoSuchEntity", f"Policy {arn} was not found.", 404)
+    # ListEntitiesForPolicy and the version reads word it as when attaching (recorded:
+    # LocalStack's AWS-validated test_iam_policies snapshot).
+    with pytest.raises(ClientError) as err:
+        iam.list_entities_for_policy(PolicyArn=arn)
+    assert _error(err) == (
+        "NoSuchEntity", f"Policy {arn} does not exist or is not attachable.", 404)
+    with pytest.raises(ClientError) as err:
+        iam.get_policy_version(PolicyArn=arn, VersionId="v1")
+    assert _error(err) == (
+        "NoSuchEntity", f"Policy {arn} version v1 does not exist or is not attachable.", 404)
 
 
 def test_policy_arn_that_is_not_an_arn_is_a_validation_error(iam):

@@ -216,3 +216,175 @@ def test_list_policies_lists_the_oldest_first(iam):
     older = iam.create_policy(PolicyName="zz-first", PolicyDocument=LIST_BUCKET)["Policy"]["Arn"]
     newer = iam.create_policy(PolicyName="aa-second", PolicyDocument=LIST_BUCKET)["Policy"]["Arn"]
     assert [p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]] == [older, newer]
+
+
+def _error(call, **params) -> tuple[str, str, int]:
+    with pytest.raises(ClientError) as err:
+        call(**params)
+    response = err.value.response
+    return (response["Error"]["Code"], response["Error"]["Message"],
+            response["ResponseMetadata"]["HTTPStatusCode"])
+
+
+def test_permissions_boundary_errors(iam, account):
+    # test_iam_roles.snapshot.json: test_role_permissions_boundary_errors
+    iam.create_role(RoleName="boundary-errors", AssumeRolePolicyDocument=TRUST)
+    not_a_policy = f"arn:aws:iam::{account.account_id}:not_a_policy/invalid"
+    missing = f"arn:aws:iam::{account.account_id}:policy/nonexistent-policy"
+    invalid = ("InvalidInput", f"ARN {not_a_policy} is not valid.", 400)
+    absent = ("NoSuchEntity", f"Scope ARN: {missing} does not exist or is not attachable.", 404)
+    assert _error(iam.put_role_permissions_boundary, RoleName="boundary-errors",
+                  PermissionsBoundary=not_a_policy) == invalid
+    assert _error(iam.create_role, RoleName="other", AssumeRolePolicyDocument=TRUST,
+                  PermissionsBoundary=not_a_policy) == invalid
+    assert _error(iam.put_role_permissions_boundary, RoleName="boundary-errors",
+                  PermissionsBoundary=missing) == absent
+    assert _error(iam.create_role, RoleName="other", AssumeRolePolicyDocument=TRUST,
+                  PermissionsBoundary=missing) == absent
+
+
+def test_policy_version_errors(iam, account):
+    # test_iam_policies.snapshot.json: test_policy_version_errors
+    arn = iam.create_policy(PolicyName="versioned", PolicyDocument=LIST_BUCKET)["Policy"]["Arn"]
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=LIST_BUCKET)
+    ghost = f"arn:aws:iam::{account.account_id}:policy/TestNonExistingPolicy"
+    assert _error(iam.get_policy_version, PolicyArn=ghost, VersionId="v1") == (
+        "NoSuchEntity", f"Policy {ghost} version v1 does not exist or is not attachable.", 404)
+    assert _error(iam.get_policy_version, PolicyArn=arn, VersionId="v9") == (
+        "NoSuchEntity", f"Policy {arn} version v9 does not exist or is not attachable.", 404)
+    assert _error(iam.delete_policy_version, PolicyArn=arn, VersionId="v1") == (
+        "DeleteConflict", "Cannot delete the default version of a policy.", 409)
+    assert _error(iam.set_default_policy_version, PolicyArn=ghost, VersionId="v1") == (
+        "NoSuchEntity", f"Policy {ghost} version v1 does not exist or is not attachable.", 404)
+    assert _error(iam.set_default_policy_version, PolicyArn=arn, VersionId="v4") == (
+        "NoSuchEntity", f"Policy {arn} version v4 does not exist or is not attachable.", 404)
+    iam.delete_policy_version(PolicyArn=arn, VersionId="v2")
+    assert shape(iam.list_policy_versions(PolicyArn=arn)) == recorded({
+        "IsTruncated": False,
+        "Versions": [{"CreateDate": "<datetime>", "IsDefaultVersion": True, "VersionId": "v1"}]})
+
+
+def test_list_policies_without_scope_shows_a_new_policy_first(iam):
+    # test_iam_policies.snapshot.json: test_policy_lifecycle[/test/path/], filtered-policy-list
+    # (the policy just created is on the first page of ListPolicies without a scope)
+    created = iam.create_policy(PolicyName="fresh", Path="/test/path/",
+                                PolicyDocument=LIST_BUCKET)["Policy"]
+    listed = [p for p in iam.list_policies()["Policies"] if p["PolicyName"] == "fresh"]
+    assert shape(listed) == recorded([{k: v for k, v in created.items() if k != "Tags"}])
+    first_aws = iam.list_policies(MaxItems=2)
+    assert [p["PolicyName"] for p in first_aws["Policies"]] == [
+        "fresh", "AdministratorAccess"]
+    rest = iam.list_policies(Marker=first_aws["Marker"], MaxItems=1)["Policies"]
+    assert [p["PolicyName"] for p in rest] == ["PowerUserAccess"]
+
+
+def test_policy_tag_order(iam):
+    # test_iam_policies.snapshot.json: test_policy_tag_order (create keeps the order given,
+    # ListPolicyTags lists a, b, z, abc)
+    tags = [{"Key": k, "Value": v} for k, v in
+            [("abc", "first"), ("b", "second"), ("z", "third"), ("a", "fourth")]]
+    created = iam.create_policy(PolicyName="ordered", PolicyDocument=LIST_BUCKET,
+                                Tags=tags)["Policy"]
+    assert created["Tags"] == tags
+    listed = iam.list_policy_tags(PolicyArn=created["Arn"])["Tags"]
+    assert [t["Key"] for t in listed] == ["a", "b", "z", "abc"]
+
+
+def test_list_entities_for_policy(iam, account):
+    # test_iam_policies.snapshot.json: test_list_entities_for_policy (filter-role,
+    # filter-local-managed-policy) and test_list_entities_for_policy_errors
+    arn = iam.create_policy(PolicyName="used", PolicyDocument=LIST_BUCKET)["Policy"]["Arn"]
+    iam.create_role(RoleName="user-of", AssumeRolePolicyDocument=TRUST)
+    iam.attach_role_policy(RoleName="user-of", PolicyArn=arn)
+    assert shape(iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="Role")) == recorded({
+        "IsTruncated": False, "PolicyGroups": [],
+        "PolicyRoles": [{"RoleId": "<role-id:1>", "RoleName": "<role-name:1>"}],
+        "PolicyUsers": []})
+    assert shape(iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="LocalManagedPolicy")
+                 ) == recorded({"IsTruncated": False, "PolicyGroups": [], "PolicyRoles": [],
+                                "PolicyUsers": []})
+    ghost = f"arn:aws:iam::{account.account_id}:policy/NonExistentPolicy"
+    assert _error(iam.list_entities_for_policy, PolicyArn=ghost) == (
+        "NoSuchEntity", f"Policy {ghost} does not exist or is not attachable.", 404)
+
+
+def test_get_access_key_last_used_of_an_unknown_key(iam, account):
+    # test_iam_users.snapshot.json: test_access_key_errors, get-last-used-nonexistent-key-error
+    caller = f"arn:aws:iam::{account.account_id}:root"
+    assert _error(iam.get_access_key_last_used, AccessKeyId="AKIAIOSFODNN7EXAMPLE") == (
+        "AccessDenied", f"User: {caller} is not authorized to perform "
+        "iam:GetAccessKeyLastUsed on resource: access key AKIAIOSFODNN7EXAMPLE", 403)
+
+
+def test_remove_a_role_an_instance_profile_does_not_hold(iam):
+    # test_iam_instance_profiles.snapshot.json: test_role_instance_profile_operations_errors
+    iam.create_instance_profile(InstanceProfileName="holder")
+    iam.create_role(RoleName="not-held", AssumeRolePolicyDocument=TRUST)
+    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName="holder",
+                  RoleName="not-held") == (
+        "NoSuchEntity", "Role not-held in Instance Profile holder cannot be found.", 404)
+    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName="nonexistent",
+                  RoleName="not-held") == (
+        "NoSuchEntity", "Instance Profile nonexistent cannot be found.", 404)
+
+
+def test_mfa_device_errors(iam, account):
+    # test_iam_mfa.snapshot.json: test_virtual_mfa_device_errors (create-duplicate-error,
+    # delete-nonexistent-error) and test_enable_mfa_device_errors
+    # (deactivate-nonexistent-mfa-error)
+    created = iam.create_virtual_mfa_device(VirtualMFADeviceName="recorded-mfa")
+    assert shape(created) == recorded({"VirtualMFADevice": {
+        "Base32StringSeed": b"s", "QRCodePNG": b"p", "SerialNumber": "s"}})
+    assert _error(iam.create_virtual_mfa_device, VirtualMFADeviceName="recorded-mfa") == (
+        "EntityAlreadyExists", "MFA device already exists.", 409)
+    missing = f"arn:aws:iam::{account.account_id}:mfa/nonexistent-device"
+    assert _error(iam.delete_virtual_mfa_device, SerialNumber=missing) == (
+        "NoSuchEntity", f"MFA Device with serial number {missing} does not exist.", 404)
+    iam.create_user(UserName="mfa-user")
+    assert _error(iam.deactivate_mfa_device, UserName="mfa-user", SerialNumber=missing) == (
+        "NoSuchEntity", f"MFA Device with serial number {missing} does not exist.", 404)
+    assert _error(iam.deactivate_mfa_device, UserName="nonexistent-user",
+                  SerialNumber=missing) == (
+        "NoSuchEntity", "The user with name nonexistent-user cannot be found.", 404)
+
+
+def test_account_password_policy_answers(iam, account):
+    # test_iam_account_password_policy.snapshot.json: password-policy-defaults,
+    # policy-deleted-not-found and delete-not-found
+    iam.update_account_password_policy()
+    assert shape(iam.get_account_password_policy()) == recorded({"PasswordPolicy": {
+        "AllowUsersToChangePassword": False, "ExpirePasswords": False,
+        "MinimumPasswordLength": 6, "RequireLowercaseCharacters": False,
+        "RequireNumbers": False, "RequireSymbols": False,
+        "RequireUppercaseCharacters": False}})
+    iam.delete_account_password_policy()
+    assert _error(iam.get_account_password_policy) == (
+        "NoSuchEntity",
+        f"The Password Policy with domain name {account.account_id} cannot be found.", 404)
+    assert _error(iam.delete_account_password_policy) == (
+        "NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.", 404)
+
+
+def test_role_detail_with_a_described_role_in_an_instance_profile(iam):
+    # test_iam_account_authorization_details.snapshot.json: role-filter-result (the role has a
+    # description, shown neither in RoleDetailList nor in the role its instance profile holds)
+    iam.create_role(RoleName="described-role", AssumeRolePolicyDocument=TRUST,
+                    Path="/my-path/", Description="testing role")
+    iam.put_role_policy(RoleName="described-role", PolicyName="inline-policy",
+                        PolicyDocument=LIST_BUCKET)
+    iam.create_instance_profile(InstanceProfileName="described-profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="described-profile",
+                                     RoleName="described-role")
+    out = iam.get_account_authorization_details(Filter=["Role"])
+    nested = {**ROLE_BASE, "Path": "/my-path/"}
+    profile = {"Arn": "a", "CreateDate": "<datetime>", "InstanceProfileId": "i",
+               "InstanceProfileName": "n", "Path": "/", "Roles": [nested]}
+    assert shape(out) == recorded({
+        "GroupDetailList": [], "IsTruncated": False, "Policies": [], "UserDetailList": [],
+        "RoleDetailList": [{**nested, "AttachedManagedPolicies": [],
+                            "InstanceProfileList": [profile], "RoleLastUsed": {},
+                            "RolePolicyList": [{"PolicyDocument": json.loads(LIST_BUCKET),
+                                                "PolicyName": "p"}],
+                            "Tags": []}]})
+    held = iam.get_instance_profile(InstanceProfileName="described-profile")
+    assert "Description" not in held["InstanceProfile"]["Roles"][0]

@@ -135,3 +135,15 @@ def test_deleted_role_can_be_created_again_with_its_policy(iam):
     iam.create_service_linked_role(AWSServiceName=service)
     attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
     assert [p["PolicyName"] for p in attached] == ["AWSApplicationAutoscalingCassandraTablePolicy"]
+
+
+def test_redshift_role_trusts_redshift_alone(iam):
+    # Amazon Redshift Management Guide, "Using service-linked roles for Amazon Redshift": the
+    # role is named AWSServiceRoleForRedshift, described "Allows Amazon Redshift to call AWS
+    # services on your behalf." and "trusts only redshift.amazonaws.com to assume the role".
+    role = iam.create_service_linked_role(AWSServiceName="redshift.amazonaws.com")["Role"]
+    assert role["RoleName"] == "AWSServiceRoleForRedshift"
+    assert role["Description"] == "Allows Amazon Redshift to call AWS services on your behalf."
+    with pytest.raises(ClientError) as err:
+        iam.create_service_linked_role(AWSServiceName="redshift-data.amazonaws.com")
+    assert err.value.response["Error"]["Code"] == "InvalidInput"

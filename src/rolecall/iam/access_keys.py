@@ -108,7 +108,12 @@ def get_access_key_last_used(ctx: CallContext, params: dict[str, Any]) -> dict[s
     ctx.server.audit.flush_key_use()  # last-used times are written in batches; see the newest
     key = ctx.db.get(AccessKey, params["AccessKeyId"])
     if key is None or key.account_id != ctx.account_id:
-        raise AWSError("AccessDenied", "Access key does not exist or belongs to another account.")
+        # Worded as a refusal of the key, without the colon after "perform" of other
+        # refusals (LocalStack's AWS-validated test_iam_users snapshot,
+        # test_access_key_errors: get-last-used-nonexistent-key-error).
+        raise AWSError("AccessDenied", f"User: {ctx.principal.arn} is not authorized to "
+                       "perform iam:GetAccessKeyLastUsed on resource: access key "
+                       f"{params['AccessKeyId']}")
     user = ctx.db.get(User, key.user_id) if key.user_id else None
     last_used: dict[str, Any] = (
         {"LastUsedDate": key.last_used_at, "ServiceName": key.last_used_service,

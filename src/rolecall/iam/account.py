@@ -167,4 +167,9 @@ def get_account_password_policy(ctx: CallContext, params: dict[str, Any]) -> dic
 
 @operation("iam", "DeleteAccountPasswordPolicy")
 def delete_account_password_policy(ctx: CallContext, params: dict[str, Any]) -> None:
-    ctx.db.delete(_password_policy(ctx))
+    row = ctx.db.get(AccountPasswordPolicy, ctx.account_id)
+    if row is None:
+        # Worded unlike GetAccountPasswordPolicy's (LocalStack's AWS-validated
+        # test_iam_account_password_policy snapshot, delete-not-found).
+        raise no_such_entity("The account policy with name PasswordPolicy cannot be found.")
+    ctx.db.delete(row)

@@ -148,7 +148,9 @@ _OUTPUT = {
 @operation("iam", "ListEntitiesForPolicy", cached=UNTIL_CHANGED)
 def list_entities_for_policy(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Users, groups and roles that use a policy as a permissions policy or a boundary."""
-    arn = find_policy(ctx, params["PolicyArn"]).arn
+    # A policy that does not exist "does not exist or is not attachable" here (LocalStack's
+    # AWS-validated test_iam_policies snapshot, test_list_entities_for_policy_errors).
+    arn = find_policy(ctx, params["PolicyArn"], attaching=True).arn
     kinds = [params["EntityFilter"]] if params.get("EntityFilter") else list(_ENTITY_TABLES)
     usage = params.get("PolicyUsageFilter")
     prefix = params.get("PathPrefix")

@@ -10,6 +10,7 @@ from ..data import managed_policies
 from ..operations import CallContext
 from ..protocol.errors import AWSError, invalid_input
 from ..store.tables import ManagedPolicy
+from .policies import is_policy_arn
 
 
 def boundary_shape(arn: str) -> dict[str, Any]:
@@ -21,7 +22,10 @@ def boundary_shape(arn: str) -> dict[str, Any]:
 
 def require_boundary_policy(ctx: CallContext, arn: str) -> None:
     """A boundary must be an existing managed policy: AWS's or one of this account's."""
-    if not arn.startswith("arn:aws:iam::"):
+    # An ARN of anything but a policy (``arn:aws:iam::123456789012:not_a_policy/x``) is
+    # InvalidInput, not NoSuchEntity: LocalStack's AWS-validated test_iam_roles snapshot,
+    # test_role_permissions_boundary_errors (put-invalid-boundary-error).
+    if not is_policy_arn(arn):
         raise invalid_input(f"ARN {arn} is not valid.")
     if managed_policies.get(arn) is not None:
         return

@@ -46,11 +46,13 @@ def instance_profile_shape(ctx: CallContext, profile: InstanceProfile, *,
     if profile.role_id is not None:
         role = ctx.db.get(Role, profile.role_id)
         if role is not None:
-            # A role inside an instance profile has no MaxSessionDuration (recorded
-            # GetInstanceProfile and GetAccountAuthorizationDetails answers, localstack
-            # test_iam_account_authorization_details.snapshot.json).
+            # A role inside an instance profile has no MaxSessionDuration and no Description
+            # (recorded GetInstanceProfile and GetAccountAuthorizationDetails answers, localstack
+            # test_iam_account_authorization_details.snapshot.json: role-filter-result, a role
+            # created with a description).
             shape = role_shape(ctx, role, detail=False)
             shape.pop("MaxSessionDuration")
+            shape.pop("Description", None)
             roles.append(shape)
     shape: dict[str, Any] = {
         "Path": profile.path,
@@ -148,9 +150,10 @@ def remove_role_from_instance_profile(ctx: CallContext, params: dict[str, Any]) 
     role = find_role(ctx, params["RoleName"])
     require_modifiable(role)
     if profile.role_id != role.id:
+        # LocalStack's AWS-validated test_iam_instance_profiles snapshot,
+        # test_role_instance_profile_operations_errors: remove-unattached-role-error.
         raise no_such_entity(
-            f"The role with name {role.name} cannot be found in instance profile {profile.name}."
-        )
+            f"Role {role.name} in Instance Profile {profile.name} cannot be found.")
     profile.role_id = None
 
 

@@ -45,6 +45,13 @@ def find_device(ctx: CallContext, serial: str) -> MFADevice | None:
     )
 
 
+def _no_device(serial: str) -> AWSError:
+    # DeleteVirtualMFADevice and DeactivateMFADevice of a serial number no device has
+    # (LocalStack's AWS-validated test_iam_mfa snapshot: delete-nonexistent-error,
+    # deactivate-nonexistent-mfa-error).
+    return no_such_entity(f"MFA Device with serial number {serial} does not exist.")
+
+
 def _existing_device(ctx: CallContext, serial: str) -> MFADevice:
     device = find_device(ctx, serial)
     if device is None:
@@ -120,7 +127,9 @@ def enable_mfa_device(ctx: CallContext, params: dict[str, Any]) -> None:
 
 def _assigned_to(ctx: CallContext, user: User, serial: str) -> MFADevice:
     device = find_device(ctx, serial)
-    if device is None or device.owner_id != user.id:
+    if device is None:
+        raise _no_device(serial)
+    if device.owner_id != user.id:
         raise no_such_entity(
             f"MFA Device with serial number {serial} does not exist for user {user.name}."
         )
@@ -147,7 +156,9 @@ def deactivate_mfa_device(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @operation("iam", "DeleteVirtualMFADevice")
 def delete_virtual_mfa_device(ctx: CallContext, params: dict[str, Any]) -> None:
-    device = _existing_device(ctx, params["SerialNumber"])
+    device = find_device(ctx, params["SerialNumber"])
+    if device is None:
+        raise _no_device(params["SerialNumber"])
     if device.owner_id is not None:
         raise AWSError("DeleteConflict", "MFA Device is still in use.")
     drop_all_tags(ctx, TAG_TYPE, device.serial_number)

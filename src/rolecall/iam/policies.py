@@ -100,6 +100,11 @@ def lookup_policy(db: Session, account_id: str, arn: str) -> PolicyInfo | None:
     return info_from_row(row) if row is not None else None
 
 
+def is_policy_arn(arn: str) -> bool:
+    """Whether ``arn`` has the form of a managed policy's ARN (AWS's or an account's)."""
+    return _POLICY_ARN.fullmatch(arn) is not None
+
+
 def require_valid_policy_arn(arn: str) -> None:
     """A typo that breaks the ARN's shape (``arn:aws:iam:123456789012:policy/x``) is
     InvalidInput, as AWS answers it, and a value that is no ARN a ValidationError; a
@@ -274,8 +279,8 @@ def _listing_order(info: PolicyInfo) -> tuple[str, str]:
     """Oldest first: recorded (localstack test_iam_managed_policies.snapshot.json,
     list-policies-aws-page), Scope=AWS begins AdministratorAccess, PowerUserAccess,
     ReadOnlyAccess, AWSCloudFormationReadOnlyAccess, CloudFrontFullAccess, the policies
-    created first, not the first names. Customer managed policies take their place by the
-    same date. As a marker's key: the creation time in UTC to the microsecond, then the ARN."""
+    created first, not the first names. Customer managed policies are in the same order among
+    themselves. As a marker's key: the creation time in UTC to the microsecond, then the ARN."""
     created = info.created if info.created.tzinfo else info.created.replace(tzinfo=dt.UTC)
     return created.astimezone(dt.UTC).strftime(_CREATED_KEY), info.arn
 
@@ -297,10 +302,17 @@ def _catalog_in_order() -> tuple[list[PolicyInfo], list[tuple[str, str]]]:
     return infos, [_listing_order(i) for i in infos]
 
 
+# Scope=All lists the account's own policies before AWS's: a policy just created is on the
+# first page of ListPolicies without a scope (LocalStack's AWS-validated test_iam_policies
+# snapshot, test_policy_lifecycle, filtered-policy-list), which it could not be if it took
+# its place by date behind more than a thousand AWS managed policies.
+_LOCAL, _AWS = "0", "1"
+
+
 @operation("iam", "ListPolicies")
 def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """The AWS managed catalog (in memory) and the account's policies (one SQL page after
-    the marker's key) merged in one order."""
+    """The account's policies (one SQL page after the marker's key), then the AWS managed
+    catalog (in memory), each oldest first."""
     scope = params.get("Scope") or "All"
     prefix = params.get("PathPrefix")
     usage = params.get("PolicyUsageFilter")
@@ -310,37 +322,57 @@ def list_policies(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                    "PermissionsBoundary": [boundary_counts]}
         in_use = {arn for count in counted.get(usage, [attachment_counts, boundary_counts])
                   for arn in count(ctx.db, ctx.account_id)}
-    after = decode_key_marker(params.get("Marker"), 2)
+    segments = {"All": (_LOCAL, _AWS), "Local": (_LOCAL,), "AWS": (_AWS,)}.get(scope, ())
+    marked = decode_key_marker(params.get("Marker"), 3 if len(segments) > 1 else 2)
+    if marked and len(segments) > 1:
+        if marked[0] not in segments:
+            raise invalid_marker()
+        segments = segments[segments.index(marked[0]):]
+        after_segment, after = marked[0], marked[1:]
+    else:
+        after_segment, after = (segments[0] if segments else None), marked
     limit = page_size(params)
-    found: list[PolicyInfo] = []
-    if scope in ("All", "AWS"):
-        infos, keys = _catalog_in_order()
-        start = bisect.bisect_right(keys, tuple(after)) if after else 0
-        wanted = (i for i in infos[start:] if path_matches(i.path, prefix)
-                  and (in_use is None or i.arn in in_use))
-        found += itertools.islice(wanted, limit + 1)
-    if scope in ("All", "Local"):
-        query = select(ManagedPolicy.__table__).where(
-            ManagedPolicy.account_id == ctx.account_id, path_filter(ManagedPolicy.path, prefix))
-        if in_use is not None:
-            query = query.where(ManagedPolicy.arn.in_(in_use))
-        columns = [ManagedPolicy.created_at, code_point_order(ctx.db, ManagedPolicy.arn)]
-        if after:
-            query = query.where(key_after(columns, [_created_after(after[0]), after[1]]))
-        rows = ctx.db.execute(query.order_by(*columns).limit(limit + 1))  # plain rows
-        found += [info_from_row(r) for r in rows]
-    found.sort(key=_listing_order)
-    arns = [i.arn for i in found[:limit]]
+    found: list[tuple[str, PolicyInfo]] = []
+    for segment in segments:
+        since = after if segment == after_segment else None
+        if segment == _LOCAL:
+            found += [(segment, i) for i in _local_page(ctx, prefix, in_use, since, limit)]
+        else:
+            infos, keys = _catalog_in_order()
+            start = bisect.bisect_right(keys, tuple(since)) if since else 0
+            wanted = (i for i in infos[start:] if path_matches(i.path, prefix)
+                      and (in_use is None or i.arn in in_use))
+            found += [(segment, i) for i in itertools.islice(wanted, limit + 1)]
+        if len(found) > limit:
+            break
+    shown = [i for _, i in found[:limit]]
+    arns = [i.arn for i in shown]
     attached = attachment_counts(ctx.db, ctx.account_id, arns)
     bounded = boundary_counts(ctx.db, ctx.account_id, arns)
     page: dict[str, Any] = {
         "Policies": [policy_shape(ctx, i, attached.get(i.arn, 0), bounded.get(i.arn, 0))
-                     for i in found[:limit]],
+                     for i in shown],
         "IsTruncated": len(found) > limit,
     }
     if page["IsTruncated"]:
-        page["Marker"] = key_marker(_listing_order(found[limit - 1]))
+        segment, last = found[limit - 1]
+        key = _listing_order(last)
+        page["Marker"] = key_marker((segment, *key) if scope == "All" else key)
     return page
+
+
+def _local_page(ctx: CallContext, prefix: str | None, in_use: set[str] | None,
+                after: list[str] | None, limit: int) -> list[PolicyInfo]:
+    """Up to ``limit + 1`` of the account's policies after the key ``after``, oldest first."""
+    query = select(ManagedPolicy.__table__).where(
+        ManagedPolicy.account_id == ctx.account_id, path_filter(ManagedPolicy.path, prefix))
+    if in_use is not None:
+        query = query.where(ManagedPolicy.arn.in_(in_use))
+    columns = [ManagedPolicy.created_at, code_point_order(ctx.db, ManagedPolicy.arn)]
+    if after:
+        query = query.where(key_after(columns, [_created_after(after[0]), after[1]]))
+    rows = ctx.db.execute(query.order_by(*columns).limit(limit + 1))  # plain rows
+    return sorted((info_from_row(r) for r in rows), key=_listing_order)
 
 
 @operation("iam", "DeletePolicy")
@@ -367,6 +399,18 @@ def delete_policy(ctx: CallContext, params: dict[str, Any]) -> None:
 
 def _no_such_version(arn: str, version_id: str) -> AWSError:
     return no_such_entity(f"Policy {arn} version {version_id} does not exist or is not attachable.")
+
+
+def _versioned_policy(ctx: CallContext, arn: str, version_id: str) -> PolicyInfo:
+    """The policy whose version a call names. A policy that does not exist is worded as its
+    version missing (LocalStack's AWS-validated test_iam_policies snapshot,
+    test_policy_version_errors: err-get-version-nonexistent-policy and
+    err-set-default-nonexistent-policy)."""
+    require_valid_policy_arn(arn)
+    info = lookup_policy(ctx.db, ctx.account_id, arn)
+    if info is None:
+        raise _no_such_version(arn, version_id)
+    return info
 
 
 def _version_shape(version_id: str, created: dt.datetime, default: str,
@@ -410,7 +454,7 @@ def create_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str,
 @operation("iam", "GetPolicyVersion", cached=UNTIL_CHANGED)
 def get_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     arn, version_id = params["PolicyArn"], params["VersionId"]
-    info = find_policy(ctx, arn)
+    info = _versioned_policy(ctx, arn, version_id)
     if info.row is None:
         entry = managed_policies.get(arn)
         if entry is None or version_id != entry.default_version_id:
@@ -438,8 +482,9 @@ def list_policy_versions(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
 
 @operation("iam", "SetDefaultPolicyVersion")
 def set_default_policy_version(ctx: CallContext, params: dict[str, Any]) -> None:
-    row = _customer_policy(ctx, params["PolicyArn"])
     version_id = params["VersionId"]
+    _versioned_policy(ctx, params["PolicyArn"], version_id)
+    row = _customer_policy(ctx, params["PolicyArn"])
     if ctx.db.get(PolicyVersion, (row.id, version_id)) is None:
         raise _no_such_version(row.arn, version_id)
     row.default_version = version_id
@@ -475,7 +520,10 @@ def list_policy_tags(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]
     info = find_policy(ctx, params["PolicyArn"])
     if info.row is None:
         return paginate([], params, "Tags")
-    # Listed by key, "A" before "a" (recorded ListPolicyTags answers, LocalStack's
-    # AWS-validated test_iam_policies snapshot); GetPolicy keeps the order of tagging.
-    tags = sorted(list_tags(ctx.db, TAG_TYPE, info.row.id), key=lambda t: t["Key"])
+    # Shorter keys first, then by code point: "A" before "a", and "a", "b", "z" before
+    # "abc" (recorded ListPolicyTags answers, LocalStack's AWS-validated test_iam_policies
+    # snapshot: test_policy_tag_lifecycle and test_policy_tag_order); GetPolicy keeps the
+    # order of tagging.
+    tags = sorted(list_tags(ctx.db, TAG_TYPE, info.row.id),
+                  key=lambda t: (len(t["Key"]), t["Key"]))
     return paginate(tags, params, "Tags")
