@@ -97,6 +97,9 @@ class OperationSpec:
     # For reads that IAM state and the caller alone decide: how many seconds their
     # serialized answer may be kept (response_cache.py); None keeps nothing.
     cache_seconds: float | None = None
+    # Reports built from the audit trail: the queued records are written before the call's
+    # transaction reads anything, so the report covers every call made before it.
+    reads_audit: bool = False
 
 
 _REGISTRY: dict[tuple[str, str], OperationSpec] = {}
@@ -108,7 +111,7 @@ UNTIL_CHANGED = math.inf
 
 
 def operation(service: str, name: str, *, write: bool | None = None, authorize: bool = True,
-              cached: float | None = None):
+              cached: float | None = None, reads_audit: bool = False):
     """Register a handler for ``service``'s operation ``name``; ``cached`` (seconds) marks a
     read whose answer depends on nothing but IAM state, the caller and the parameters."""
 
@@ -116,7 +119,7 @@ def operation(service: str, name: str, *, write: bool | None = None, authorize: 
         writes = write if write is not None else not name.startswith(_READ_PREFIXES)
         if cached is not None and writes:
             raise ValueError(f"{name} writes: its answer cannot be kept")
-        _REGISTRY[(service, name)] = OperationSpec(func, writes, authorize, cached)
+        _REGISTRY[(service, name)] = OperationSpec(func, writes, authorize, cached, reads_audit)
         return func
 
     return register

@@ -206,6 +206,8 @@ def _execute(call: _Call) -> bytes:
     iam_change = spec.write and call.service in POLICY_SERVICES
     keep = spec.cache_seconds is not None and principal is not None
     key = _kept_answer_key(call) if keep else None
+    if spec.reads_audit:
+        server.audit.flush()
     try:
         if principal is not None and spec.authorize:
             server.authorizer.authorize(ctx, call.params)

@@ -1,5 +1,5 @@
-"""The audit log's batches: a read that shows last-used times waits for a batch that is
-still writing them, so an answer never misses a use made before it was asked for."""
+"""The audit log's batches: a flush waits for a batch still being written, and the newest
+use of a role or key recorded here shows before (and whatever snapshot) its batch commits."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime as dt
 import threading
 from types import SimpleNamespace
 
-import pytest
-
 from rolecall.audit.log import AuditLog
+
+NOW = dt.datetime(2026, 12, 4, 12, 0, 0, tzinfo=dt.UTC)
 
 
 class _HeldLog(AuditLog):
@@ -28,29 +28,41 @@ class _HeldLog(AuditLog):
         self.written.append((key_use, role_use))
 
 
-@pytest.mark.parametrize("reader", ["flush_role_use", "flush_key_use", "flush"])
-def test_a_reader_waits_for_the_batch_writing_a_use(reader):
+def test_a_flush_waits_for_the_batch_being_written():
     log = _HeldLog()
-    now = dt.datetime.now(dt.UTC)
-    log.role_used("role-id", now, "us-east-1")
-    log.key_used("AKIAEXAMPLE", now, "sts", "us-east-1")
+    log.role_used("role-id", NOW, "us-east-1")
     background = threading.Thread(target=log.flush)
     background.start()
-    assert log.writing.wait(10)  # the background batch took both uses and is writing
+    assert log.writing.wait(10)  # the background batch took the use and is writing it
     done = threading.Event()
-    reading = threading.Thread(target=lambda: (getattr(log, reader)(), done.set()))
+    reading = threading.Thread(target=lambda: (log.flush(), done.set()))
     reading.start()
-    assert not done.wait(0.2)  # still writing: the reader must not answer yet
+    assert not done.wait(0.2)  # still writing: the second flush must not return yet
     log.release.set()
     background.join(10)
     reading.join(10)
-    assert done.is_set()
-    assert log.written[0] == ({"AKIAEXAMPLE": (now, "sts", "us-east-1")},
-                              {"role-id": (now, "us-east-1")})
+    assert done.is_set() and log.written[0] == ({}, {"role-id": (NOW, "us-east-1")})
 
 
-def test_a_reader_with_nothing_queued_or_writing_returns_at_once():
+def test_the_newest_use_shows_before_its_batch_is_written():
     log = _HeldLog()
-    log.flush_role_use()
-    log.flush_key_use()
+    log.role_used("role-id", NOW, "eu-west-1")
+    log.key_used("AKIAEXAMPLE", NOW, "sts", "eu-west-1")
+    stored_before = NOW - dt.timedelta(hours=1)
+    assert log.newest_role_use("role-id", None, None) == (NOW, "eu-west-1")
+    assert log.newest_role_use("role-id", stored_before.replace(tzinfo=None), "us-east-1") == (
+        NOW, "eu-west-1")
+    assert log.newest_key_use("AKIAEXAMPLE", (stored_before, "iam", "us-east-1")) == (
+        NOW, "sts", "eu-west-1")
     assert log.written == []
+
+
+def test_a_stored_use_newer_than_any_recorded_here_wins():
+    log = _HeldLog()
+    log.role_used("role-id", NOW, "eu-west-1")
+    later = NOW + dt.timedelta(seconds=5)  # recorded by another process sharing the database
+    assert log.newest_role_use("role-id", later, "us-west-2") == (later, "us-west-2")
+    assert log.newest_role_use("other-role", later, "us-west-2") == (later, "us-west-2")
+    assert log.newest_key_use("AKIAOTHER", (None, None, None)) == (None, None, None)
+    log.role_used("role-id", NOW - dt.timedelta(seconds=1), "ap-south-1")  # an older use
+    assert log.newest_role_use("role-id", None, None) == (NOW, "eu-west-1")

@@ -53,7 +53,9 @@ class AuditLog:
         self._role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()  # held by _write's callers; the console flushes too
-        self._writing_usage = False  # a batch holding last-used times is being written
+        # The newest use of each role and key this process has recorded, written or not.
+        self._newest_role_use: dict[str, tuple[dt.datetime, str]] = {}
+        self._newest_key_use: dict[str, tuple[dt.datetime, str, str]] = {}
         self._conn: Connection | None = None
 
     def record(self, event: dict, when: dt.datetime) -> None:
@@ -68,8 +70,10 @@ class AuditLog:
             self.flush()
 
     def key_used(self, access_key_id: str, when: dt.datetime, service: str, region: str) -> None:
+        use = (when, service, region)
         with self._lock:
-            self._key_use[access_key_id] = (when, service, region)
+            self._key_use[access_key_id] = use
+            _remember(self._newest_key_use, access_key_id, use)
 
     def _note_role_use(self, event: dict, when: dt.datetime) -> None:
         issuer = ((event.get("userIdentity") or {}).get("sessionContext") or {}).get(
@@ -82,6 +86,7 @@ class AuditLog:
             known = self._role_use.get(role_id)
             if known is None or known[0] <= when:
                 self._role_use[role_id] = (when, region)
+            _remember(self._newest_role_use, role_id, (when, region))
         self._on_use(role_id)
 
     def close(self) -> None:
@@ -97,34 +102,19 @@ class AuditLog:
                 events, self._events = self._events, []
                 key_use, self._key_use = self._key_use, {}
                 role_use, self._role_use = self._role_use, {}
-                self._writing_usage = bool(key_use or role_use)
-            try:
-                self._write(events, key_use, role_use)
-            finally:
-                with self._lock:
-                    self._writing_usage = False
+            self._write(events, key_use, role_use)
 
-    def flush_role_use(self) -> None:
-        """Write queued role last-used times, or wait for the batch writing them: cheap
-        when none are queued or in flight, so reads that show RoleLastUsed call it first."""
-        with self._lock:
-            if not self._role_use and not self._writing_usage:
-                return
-        with self._write_lock:
-            with self._lock:
-                role_use, self._role_use = self._role_use, {}
-            self._write([], {}, role_use)
+    def newest_role_use(self, role_id: str, stored_at: dt.datetime | None,
+                        stored_region: str | None) -> tuple[dt.datetime | None, str | None]:
+        """The newer of a role's last use as stored and the newest this process recorded.
+        A read shows a use made just before it whether or not the batch holding it has been
+        committed, and whatever snapshot the read's own transaction has."""
+        return _newer((stored_at, stored_region), self._newest_role_use.get(role_id))
 
-    def flush_key_use(self) -> None:
-        """Write queued access-key last-used times (for GetAccessKeyLastUsed), or wait for
-        the batch writing them."""
-        with self._lock:
-            if not self._key_use and not self._writing_usage:
-                return
-        with self._write_lock:
-            with self._lock:
-                key_use, self._key_use = self._key_use, {}
-            self._write([], key_use, {})
+    def newest_key_use(self, key_id: str, stored: tuple[dt.datetime | None, str | None,
+                                                         str | None]) -> tuple:
+        """(when, service, region) of an access key's last use, as ``newest_role_use``."""
+        return _newer(stored, self._newest_key_use.get(key_id))
 
     def insert_now(self, session: Session, event: dict, when: dt.datetime) -> None:
         """Write the record of a call that changed state in that call's own transaction,
@@ -186,6 +176,31 @@ class AuditLog:
         if self._conn is not None:
             discard(self._conn)
             self._conn = None
+
+
+# Entities whose newest use is remembered; beyond it the memory starts again (uses older
+# than the last batch are in the database by then).
+MAX_REMEMBERED = 200_000
+
+
+def _remember(newest: dict, entity_id: str, use: tuple) -> None:
+    known = newest.get(entity_id)
+    if known is None or known[0] <= use[0]:
+        if known is None and len(newest) >= MAX_REMEMBERED:
+            newest.clear()
+        newest[entity_id] = use
+
+
+def _newer(stored: tuple, remembered: tuple | None) -> tuple:
+    """The later of two uses, (when, ...) each; a stored time without a zone is UTC."""
+    if remembered is None:
+        return stored
+    when = stored[0]
+    if when is None:
+        return remembered
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return remembered if remembered[0] > when else stored
 
 
 _COLUMNS = ("event_time", "account_id", "event_name", "error_code", "record", "principal_arn",

@@ -68,6 +68,8 @@ def call(server: Server, caller: Caller, service: str, operation: str,
                           user_agent=USER_AGENT, secure_transport=caller.secure)
         ctx.write = spec.write
         iam_change = spec.write and service == "iam"
+        if spec.reads_audit:
+            server.audit.flush()
         try:
             if spec.authorize:
                 server.authorizer.authorize(ctx, params)

@@ -38,7 +38,7 @@ from .policies import (
     lookup_policy,
     policy_shape,
 )
-from .roles import role_shape
+from .roles import last_used_shape, role_shape
 from .users import user_shape
 
 # The kinds in the order the answer lists them, as the Filter parameter names them.
@@ -48,7 +48,6 @@ KINDS = ("User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy")
 @operation("iam", "GetAccountAuthorizationDetails")
 def get_account_authorization_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Every user, group, role and managed policy in use, with their policies, paginated."""
-    ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
     wanted = set(params.get("Filter") or KINDS)
     after = decode_key_marker(params.get("Marker"), 2)
     if after is not None and after[0] not in KINDS:
@@ -209,12 +208,8 @@ def _roles(ctx: CallContext, roles: list[Role]) -> list[dict[str, Any]]:
         if role.permissions_boundary:
             detail["PermissionsBoundary"] = boundary_shape(role.permissions_boundary)
         detail["Tags"] = tags.get(role.id, [])
-        last_used: dict[str, Any] = {}
-        if role.last_used_at is not None:
-            last_used["LastUsedDate"] = role.last_used_at
-            if role.last_used_region:
-                last_used["Region"] = role.last_used_region
-        detail["RoleLastUsed"] = last_used
+        detail["RoleLastUsed"] = last_used_shape(ctx, role.id, role.last_used_at,
+                                                 role.last_used_region)
         detail["InstanceProfileList"] = [instance_profile_shape(ctx, p, with_tags=False)
                                          for p in profiles.get(role.id, [])]
         detail["RolePolicyList"] = inline.get(role.id, [])

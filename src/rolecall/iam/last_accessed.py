@@ -299,9 +299,8 @@ def _failed(job: LastAccessedJob, err: AWSError) -> dict[str, Any]:
             "Error": {"Code": err.code, "Message": err.message}}
 
 
-@operation("iam", "GetServiceLastAccessedDetails")
+@operation("iam", "GetServiceLastAccessedDetails", reads_audit=True)
 def get_service_last_accessed_details(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.server.audit.flush()  # the report covers every call made before it was generated
     job = _job(ctx, params["JobId"])
     try:
         services = _report(ctx.db, job)
@@ -311,10 +310,9 @@ def get_service_last_accessed_details(ctx: CallContext, params: dict[str, Any]) 
     return {**_job_header(job), "JobType": job.granularity, **page}
 
 
-@operation("iam", "GetServiceLastAccessedDetailsWithEntities")
+@operation("iam", "GetServiceLastAccessedDetailsWithEntities", reads_audit=True)
 def get_service_last_accessed_details_with_entities(ctx: CallContext,
                                                     params: dict[str, Any]) -> dict[str, Any]:
-    ctx.server.audit.flush()
     job = _job(ctx, params["JobId"])
     namespace = params["ServiceNamespace"].lower()
     try:

@@ -157,7 +157,7 @@ def _build(ctx: CallContext, org: Organization, ids: list[str],
             "NumberOfServicesNotAccessed": len(services) - len(seen)}
 
 
-@operation("iam", "GenerateOrganizationsAccessReport")
+@operation("iam", "GenerateOrganizationsAccessReport", reads_audit=True)
 def generate_organizations_access_report(ctx: CallContext,
                                          params: dict[str, Any]) -> dict[str, Any]:
     org = organization_of(ctx.db, ctx.account_id)

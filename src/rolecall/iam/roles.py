@@ -7,6 +7,7 @@ so every modifying call goes through ``require_modifiable``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import bindparam, exists, select
@@ -65,13 +66,22 @@ def role_shape(ctx: CallContext, role: Role, *, detail: bool) -> dict[str, Any]:
         tags = list_tags(ctx.db, TAG_TYPE, role.id)
         if tags:
             shape["Tags"] = tags
-        last_used: dict[str, Any] = {}
-        if role.last_used_at is not None:
-            last_used["LastUsedDate"] = role.last_used_at
-            if role.last_used_region:
-                last_used["Region"] = role.last_used_region
-        shape["RoleLastUsed"] = last_used
+        shape["RoleLastUsed"] = last_used_shape(ctx, role.id, role.last_used_at,
+                                                role.last_used_region)
     return shape
+
+
+def last_used_shape(ctx: CallContext, role_id: str, at: dt.datetime | None,
+                    region: str | None) -> dict[str, Any]:
+    """RoleLastUsed from the stored last use, or a newer one this process has recorded and
+    not yet written (role uses are written in batches)."""
+    at, region = ctx.server.audit.newest_role_use(role_id, at, region)
+    last_used: dict[str, Any] = {}
+    if at is not None:
+        last_used["LastUsedDate"] = at
+        if region:
+            last_used["Region"] = region
+    return last_used
 
 
 def new_role(ctx: CallContext, *, name: str, path: str, trust_policy: str,
@@ -141,14 +151,10 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         ("GetRole", ctx.account_id, name.lower()),
         lambda: role_shape(ctx, find_role(ctx, name), detail=True),
     )
-    ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
     ctx.cache_tags.append(shape["RoleId"])
     used = ctx.db.execute(_LAST_USED, {"role_id": shape["RoleId"]}).first()
-    last_used: dict[str, Any] = {}
-    if used is not None and used.last_used_at is not None:
-        last_used["LastUsedDate"] = used.last_used_at
-        if used.last_used_region:
-            last_used["Region"] = used.last_used_region
+    last_used = last_used_shape(ctx, shape["RoleId"], used.last_used_at if used else None,
+                                used.last_used_region if used else None)
     return {"Role": {**shape, "RoleLastUsed": last_used}}
 
 
