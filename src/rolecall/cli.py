@@ -79,7 +79,7 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
         port=port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
+        http="rolecall.http_protocol:HeadWithBodyProtocol",  # httptools, one write an answer
         access_log=False,  # uvicorn's would print query strings (presigned credentials)
         server_header=False,
         proxy_headers=False,  # aws:SourceIp is the peer's address, as AWS sees it
