@@ -51,6 +51,8 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
     from .gateway import upstreams
     from .gateway.embedded import EmbeddedMoto
     from .outbound.issuer_url import PUBLIC_URL_ENV
+    from .workers import free_port
+    from .workers import serve as serve_workers
 
     try:
         default, per_service = upstreams.parse_options(upstream_values)
@@ -60,6 +62,11 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
     db = Database(db_url)
     db.migrate()  # once, before any worker starts
     os.environ["ROLECALL_DB"] = db.url
+    if workers > 1:
+        try:  # each worker binds the port itself: it must be free, and known, first
+            port = free_port(host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from None
     os.environ[PUBLIC_URL_ENV] = (public_url or os.environ.get(PUBLIC_URL_ENV)
                                   or f"http://{host}:{port}")
     db.dispose()
@@ -72,12 +79,11 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
     os.environ[upstreams.ENV] = upstreams.Upstreams(
         default, per_service, embedded).to_env()  # type: ignore[arg-type]
     os.environ[ENFORCEMENT_ENV] = enforcement
-    uvicorn.run(
-        "rolecall.asgi:create_app",
+    config = dict(
+        app="rolecall.asgi:create_app",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         loop="uvloop",
         http="rolecall.http_protocol:HeadWithBodyProtocol",  # httptools, one write an answer
         access_log=False,  # uvicorn's would print query strings (presigned credentials)
@@ -85,6 +91,9 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
         proxy_headers=False,  # aws:SourceIp is the peer's address, as AWS sees it
         log_level=log_level,
     )
+    if workers > 1:  # a listening socket per worker (workers.py says why)
+        sys.exit(serve_workers(config, workers))
+    uvicorn.run(**config)
 
 
 @main.group()
