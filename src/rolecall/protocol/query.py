@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
@@ -27,9 +28,20 @@ def form_pairs(text: str) -> list[tuple[str, str]]:
             continue
         name, _, value = item.partition("=")
         if "%" in item or "+" in item:
-            name, value = unquote_plus(name), unquote_plus(value)
+            name, value = _decoded(name), _decoded(value)
         pairs.append((name, value))
     return pairs
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode_short(text: str) -> str:
+    return unquote_plus(text)
+
+
+def _decoded(text: str) -> str:
+    """``unquote_plus``; the same short fields (ARNs, action names) come with every call of
+    a client, and decoding them costs more than remembering them."""
+    return _decode_short(text) if len(text) <= 256 else unquote_plus(text)
 
 
 def parse_params(shape: Shape | None, form: Mapping[str, str]) -> dict[str, Any]:
