@@ -260,3 +260,10 @@ def test_a_path_outside_the_pattern_gets_iams_own_words():
     assert err.value.message == ("1 validation error detected: Value at 'path' failed to "
                                  "satisfy constraint: Member must have length less than or "
                                  "equal to 512")
+
+
+@given(st.lists(st.text(alphabet="ab.", max_size=8), max_size=6))
+def test_the_prefixes_of_form_keys_are_their_dotted_beginnings(keys):
+    expected = {".".join(key.split(".")[:i]) for key in keys
+                for i in range(1, key.count(".") + 2)}
+    assert query._prefixes(dict.fromkeys(keys, "v")) == expected

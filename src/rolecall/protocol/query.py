@@ -53,11 +53,14 @@ def parse_params(shape: Shape | None, form: Mapping[str, str]) -> dict[str, Any]
 
 
 def _prefixes(form: Mapping[str, str]) -> set[str]:
+    """Every key and each of its beginnings that ends before a dot."""
     found: set[str] = set()
     for key in form:
-        parts = key.split(".")
-        for i in range(1, len(parts) + 1):
-            found.add(".".join(parts[:i]))
+        found.add(key)
+        dot = key.find(".")
+        while dot != -1:
+            found.add(key[:dot])
+            dot = key.find(".", dot + 1)
     return found
 
 
@@ -65,10 +68,16 @@ def _name(member: Shape, default: str) -> str:
     return member.serialization.get("name", default)
 
 
+@functools.cache
+def _members(shape: Shape) -> tuple[tuple[str, str, Shape], ...]:
+    """(name, name on the wire, shape) of each member, worked out once per shape."""
+    return tuple((name, _name(member, name), member) for name, member in shape.members.items())
+
+
 def _structure(shape: Shape, prefix: str, form: Mapping[str, str], prefixes: set[str]) -> dict:
     out: dict[str, Any] = {}
-    for member_name, member in shape.members.items():
-        key = prefix + _name(member, member_name)
+    for member_name, wire_name, member in _members(shape):
+        key = prefix + wire_name
         if key not in prefixes:
             continue
         out[member_name] = _value(member, key, form, prefixes)
