@@ -137,11 +137,13 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """The role as IAM state describes it is cached until that state changes; only
     RoleLastUsed, which role assumption moves, is read afresh."""
     name = params["RoleName"]
+    # RoleLastUsed is written in batches: the newest first, before this call's transaction
+    # reads anything (a role read for the memo would fix its snapshot before the write).
+    ctx.server.audit.flush_role_use()
     shape = ctx.server.memo(
         ("GetRole", ctx.account_id, name.lower()),
         lambda: role_shape(ctx, find_role(ctx, name), detail=True),
     )
-    ctx.server.audit.flush_role_use()  # RoleLastUsed is written in batches; show the newest
     ctx.cache_tags.append(shape["RoleId"])
     used = ctx.db.execute(_LAST_USED, {"role_id": shape["RoleId"]}).first()
     last_used: dict[str, Any] = {}
