@@ -30,9 +30,14 @@ def access_key_id(prefix: str = LONG_TERM_KEY) -> str:
     return prefix + _base32(16)
 
 
-def secret_access_key() -> str:
-    """40 characters of A-Z, a-z, 0-9, + and /, like AWS's secret keys."""
-    return base64.b64encode(secrets.token_bytes(30)).decode()
+SECRET_BYTES = 30
+
+
+def secret_access_key(raw: bytes | None = None) -> str:
+    """40 characters of A-Z, a-z, 0-9, + and /, like AWS's secret keys: ``raw``, 30 bytes
+    from ``secrets``, or new ones."""
+    return base64.b64encode(raw if raw is not None else secrets.token_bytes(SECRET_BYTES)
+                            ).decode()
 
 
 # Request and event ids only need to be unique, not unguessable: a PRNG seeded from the OS

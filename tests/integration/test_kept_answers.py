@@ -61,6 +61,18 @@ def test_a_role_assumed_shows_as_used_in_the_next_get_role(iam, account):
     assert last_used["Region"] == "us-east-1" and "LastUsedDate" in last_used
 
 
+def test_a_role_assumed_shows_as_used_when_get_role_reads_it_afresh(iam, account):
+    # An IAM change between the use and the read: GetRole reads the role itself again
+    # (nothing kept), in a transaction that must see the use written for it.
+    sts = _client(account, "sts", _user(iam, account, "changer"))
+    for i in range(8):
+        iam.create_role(RoleName=f"fresh-{i}", AssumeRolePolicyDocument=_trust(account.account_id))
+        sts.assume_role(RoleArn=f"arn:aws:iam::{account.account_id}:role/fresh-{i}",
+                        RoleSessionName="session")
+        iam.tag_role(RoleName=f"fresh-{i}", Tags=[{"Key": "k", "Value": "v"}])
+        assert "LastUsedDate" in iam.get_role(RoleName=f"fresh-{i}")["Role"]["RoleLastUsed"]
+
+
 def test_the_same_read_by_another_caller_is_its_own(iam, account):
     first = _client(account, "iam", _user(iam, account, "first")).get_user()["User"]
     second = _client(account, "iam", _user(iam, account, "second")).get_user()["User"]

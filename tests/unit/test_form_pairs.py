@@ -28,3 +28,10 @@ def test_encoded_forms_round_trip(fields):
 def test_plain_fields_are_split_without_decoding():
     assert form_pairs("Action=GetRole&Version=2010-05-08&RoleName=r&Flag") == [
         ("Action", "GetRole"), ("Version", "2010-05-08"), ("RoleName", "r"), ("Flag", "")]
+
+
+def test_long_and_repeated_encoded_fields_decode_alike():
+    policy = '{"Statement": [' + ", ".join(['{"Action": "s3:Get*"}'] * 60) + "]}"
+    text = f"Action=PutUserPolicy&PolicyDocument={quote_plus(policy)}&Arn=arn%3Aaws%3Aiam"
+    for _ in range(2):  # the second time, the short field is a remembered one
+        assert form_pairs(text) == parse_qsl(text, keep_blank_values=True)

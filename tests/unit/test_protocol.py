@@ -213,6 +213,17 @@ def test_any_printable_text_survives_the_xml_round_trip(text):
     assert normalise(model.output_shape, parsed) == value
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from('ab&<>"\'\t\n\r\x00\x0b\x1f\x7f\xa0\u2028'
+                                        '\ud800\ufffe\uffff\U0001f600'), max_size=20))
+def test_escape_replaces_what_xml_cannot_carry_and_quotes_markup(text):
+    # The characters XML 1.0 allows (Char production), each markup one as its reference.
+    allowed = [c if c in "\t\n\r" or "\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd"
+               or c >= "\U00010000" else "\ufffd" for c in text]
+    references = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+    assert xml.escape(text) == "".join(references.get(c, c) for c in allowed)
+
+
 def test_error_response_carries_code_message_type_and_request_id():
     body = xml.error("iam", AWSError("NoSuchEntity", "The role with name x cannot be found."),
                      "req-9")
@@ -249,3 +260,10 @@ def test_a_path_outside_the_pattern_gets_iams_own_words():
     assert err.value.message == ("1 validation error detected: Value at 'path' failed to "
                                  "satisfy constraint: Member must have length less than or "
                                  "equal to 512")
+
+
+@given(st.lists(st.text(alphabet="ab.", max_size=8), max_size=6))
+def test_the_prefixes_of_form_keys_are_their_dotted_beginnings(keys):
+    expected = {".".join(key.split(".")[:i]) for key in keys
+                for i in range(1, key.count(".") + 2)}
+    assert query._prefixes(dict.fromkeys(keys, "v")) == expected

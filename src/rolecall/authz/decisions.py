@@ -12,7 +12,6 @@ and at least every second.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from ..policy import Decision, Policy, PolicySet, Request
@@ -78,8 +77,11 @@ class DecisionMemo:
         found = self._decisions.get(key)
         if found is not None:
             # The same outcome and reasons, about this request (explain reports and the
-            # gateway read the request's context from the decision).
-            return replace(found[1], request=request, policies=policies)
+            # gateway read the request's context from the decision). Built directly:
+            # dataclasses.replace works out the fields again on every call.
+            kept = found[1]
+            return Decision(kept.decision, kept.matched, kept.missing_context_keys,
+                            kept.denied_by, request, policies)
         decision = evaluate(request, policies)
         if len(self._decisions) >= MAX_DECISIONS:
             self._decisions.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
@@ -27,9 +28,20 @@ def form_pairs(text: str) -> list[tuple[str, str]]:
             continue
         name, _, value = item.partition("=")
         if "%" in item or "+" in item:
-            name, value = unquote_plus(name), unquote_plus(value)
+            name, value = _decoded(name), _decoded(value)
         pairs.append((name, value))
     return pairs
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode_short(text: str) -> str:
+    return unquote_plus(text)
+
+
+def _decoded(text: str) -> str:
+    """``unquote_plus``; the same short fields (ARNs, action names) come with every call of
+    a client, and decoding them costs more than remembering them."""
+    return _decode_short(text) if len(text) <= 256 else unquote_plus(text)
 
 
 def parse_params(shape: Shape | None, form: Mapping[str, str]) -> dict[str, Any]:
@@ -41,11 +53,14 @@ def parse_params(shape: Shape | None, form: Mapping[str, str]) -> dict[str, Any]
 
 
 def _prefixes(form: Mapping[str, str]) -> set[str]:
+    """Every key and each of its beginnings that ends before a dot."""
     found: set[str] = set()
     for key in form:
-        parts = key.split(".")
-        for i in range(1, len(parts) + 1):
-            found.add(".".join(parts[:i]))
+        found.add(key)
+        dot = key.find(".")
+        while dot != -1:
+            found.add(key[:dot])
+            dot = key.find(".", dot + 1)
     return found
 
 
@@ -53,10 +68,16 @@ def _name(member: Shape, default: str) -> str:
     return member.serialization.get("name", default)
 
 
+@functools.cache
+def _members(shape: Shape) -> tuple[tuple[str, str, Shape], ...]:
+    """(name, name on the wire, shape) of each member, worked out once per shape."""
+    return tuple((name, _name(member, name), member) for name, member in shape.members.items())
+
+
 def _structure(shape: Shape, prefix: str, form: Mapping[str, str], prefixes: set[str]) -> dict:
     out: dict[str, Any] = {}
-    for member_name, member in shape.members.items():
-        key = prefix + _name(member, member_name)
+    for member_name, wire_name, member in _members(shape):
+        key = prefix + wire_name
         if key not in prefixes:
             continue
         out[member_name] = _value(member, key, form, prefixes)

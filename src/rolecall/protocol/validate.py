@@ -71,18 +71,25 @@ def _value_at(value: Any, path: str, shape: Shape | None, show: bool) -> str:
     return f"Value '{_show(value)}' at '{path}'"
 
 
+@functools.cache
+def _members(shape: Shape) -> tuple[tuple[str, Shape, str, bool], ...]:
+    """(name, shape, name in messages, required) of each member, worked out once per shape:
+    every request's parameters are checked member by member."""
+    required = shape.required_members
+    return tuple((name, member, _camel(name), name in required)
+                 for name, member in shape.members.items())
+
+
 def _check_structure(shape: Shape, params: dict, prefix: str, problems: list[str],
                      show: bool) -> None:
-    required = shape.required_members
-    for name, member in shape.members.items():
-        path = prefix + _camel(name)
+    for name, member, camel, required in _members(shape):
         value = params.get(name)
         if value is None:
-            if name in required:
-                problems.append(f"{_value_at(None, path, member, show)} failed to satisfy "
-                                "constraint: Member must not be null")
+            if required:
+                problems.append(f"{_value_at(None, prefix + camel, member, show)} failed to "
+                                "satisfy constraint: Member must not be null")
             continue
-        _check_value(member, value, path, problems, show)
+        _check_value(member, value, prefix + camel, problems, show)
 
 
 def _check_value(shape: Shape, value: Any, path: str, problems: list[str],

@@ -25,10 +25,19 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def escape(text: str) -> str:
-    text = _NOT_XML.sub("\ufffd", text)
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    # Every character _NOT_XML finds is unprintable, and most texts (ids, ARNs, tokens) hold
+    # none of the four markup characters: each pass is made only when it changes something.
+    if not text.isprintable():
+        text = _NOT_XML.sub("\ufffd", text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    return text
 
 
 def timestamp(value: dt.datetime) -> str:

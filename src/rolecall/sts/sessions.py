@@ -45,13 +45,16 @@ MFA_UNKNOWN_DEVICE = ("MultiFactorAuthentication failed, unable to validate MFA 
 # prefix hold the account number. GetAccessKeyInfo reads it back.
 
 def temporary_key_id(account_id: str) -> str:
-    return _key_id(ids.TEMPORARY_KEY, account_id)
+    return temporary_key_pair(account_id)[0]
 
 
-def _key_id(prefix: str, account_id: str) -> str:
-    head = (int(account_id) << 7) | secrets.randbits(7)
-    raw = head.to_bytes(6, "big") + secrets.token_bytes(4)
-    return prefix + base64.b32encode(raw).decode()
+def temporary_key_pair(account_id: str) -> tuple[str, str]:
+    """A temporary access key id for ``account_id`` and its secret, from one read of the
+    system's randomness (each read is a system call)."""
+    raw = secrets.token_bytes(5 + ids.SECRET_BYTES)
+    head = (int(account_id) << 7) | (raw[0] & 0x7F)
+    key_id = ids.TEMPORARY_KEY + base64.b32encode(head.to_bytes(6, "big") + raw[1:5]).decode()
+    return key_id, ids.secret_access_key(raw[5:])
 
 
 def account_of_key(access_key_id: str) -> str | None:
@@ -211,9 +214,10 @@ def issue(ctx: CallContext, duration: int, **fields: Any) -> tuple[SessionClaims
     Credentials structure of the response."""
     issued = int(ctx.server.clock())
     account_id = fields.pop("account_id")
+    key_id, secret = temporary_key_pair(account_id)
     claims = SessionClaims(
-        access_key_id=temporary_key_id(account_id),
-        secret_access_key=ids.secret_access_key(),
+        access_key_id=key_id,
+        secret_access_key=secret,
         account_id=account_id,
         issued_at=issued,
         expires_at=issued + duration,
