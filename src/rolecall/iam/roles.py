@@ -147,9 +147,6 @@ def get_role(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """The role as IAM state describes it is cached until that state changes; only
     RoleLastUsed, which role assumption moves, is read afresh."""
     name = params["RoleName"]
-    # RoleLastUsed is written in batches: the newest first, before this call's transaction
-    # reads anything (a role read for the memo would fix its snapshot before the write).
-    ctx.server.audit.flush_role_use()
     shape = ctx.server.memo(
         ("GetRole", ctx.account_id, name.lower()),
         lambda: role_shape(ctx, find_role(ctx, name), detail=True),
