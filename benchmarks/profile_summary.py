@@ -12,10 +12,10 @@ import argparse
 import collections
 import pathlib
 
-# A stack belongs to the first of these that any of its frames is in (so the database work
-# of the audit writer counts as the audit writer's, a handler's as the database's).
+# A stack belongs to the part of its innermost frame that is in one of these, except that
+# everything under the audit writer is the audit writer's (its database work included).
+AUDIT = ("audit writer", "audit/log.py")
 PARTS = [
-    ("audit writer", ("audit/log.py",)),
     ("session tokens", ("auth/session_tokens.py",)),
     ("signature (SigV4)", ("auth/sigv4.py", "auth/payload.py")),
     ("authorization", ("authz/", "policy/")),
@@ -23,16 +23,21 @@ PARTS = [
     ("serialize answers", ("protocol/xml.py", "protocol/json.py", "response_cache.py")),
     ("database", ("sqlalchemy/", "sqlite3", "psycopg")),
     ("handlers", ("/iam/", "/sts/", "simulator")),
-    ("pipeline and app", ("rolecall/pipeline.py", "rolecall/app.py", "gateway/routing.py")),
-    ("HTTP server (uvicorn)", ("uvicorn/", "httptools")),
+    ("audit records", ("audit/events.py",)),
+    ("pipeline and app", ("rolecall/",)),
+    ("HTTP server (uvicorn, socket writes)", ("uvicorn/", "httptools", "http_protocol.py")),
     ("event loop", ("uvloop", "asyncio/")),
 ]
 
 
 def part_of(stack: str) -> str:
-    for name, needles in PARTS:
-        if any(needle in stack for needle in needles):
-            return name
+    if AUDIT[1] in stack:
+        return AUDIT[0]
+    for frame in reversed(stack.split(";")):
+        # http_protocol.py is under rolecall/: look for the more specific parts first.
+        for name, needles in sorted(PARTS, key=lambda part: part[0] == "pipeline and app"):
+            if any(needle in frame for needle in needles):
+                return name
     return "other"
 
 
