@@ -35,7 +35,8 @@ class _HeadHoldingTransport:
         if self._held is not None:
             data, self._held = self._held + data, None
             self._transport.write(data)
-        elif data.startswith(_HEAD_START) and data.endswith(_HEAD_END):
+        elif (type(data) is bytes and data.startswith(_HEAD_START)
+              and data.endswith(_HEAD_END)):
             self._held = data
             self._loop.call_soon(self._release)
         else:

@@ -19,6 +19,8 @@ import socket
 import threading
 from typing import Any
 
+from .processes import die_with_parent
+
 log = logging.getLogger("rolecall.workers")
 STARTUP_FAILURE = 3  # uvicorn's exit code when a server cannot start
 CHECK_SECONDS = 0.5
@@ -75,6 +77,7 @@ def serve(config: dict[str, Any], workers: int) -> int:
 def _worker(config: dict[str, Any]) -> None:
     import uvicorn
 
+    die_with_parent()  # a worker must not outlive a server that is killed
     settings = uvicorn.Config(**config)
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -126,3 +126,18 @@ def test_a_port_already_taken_is_refused(db_url, tmp_path):
             [str(BIN / "rolecall"), "serve", "--port", str(port), "--db", db_url,
              "--workers", "2", "--upstream", "none"], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+def test_workers_do_not_outlive_a_killed_server(two_workers):
+    workers = _wait_for_workers(two_workers, 2)
+    two_workers.process.kill()
+    two_workers.process.wait(10)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        alive = [pid for pid in workers if pathlib.Path(f"/proc/{pid}").exists()
+                 and "Z" not in (pathlib.Path(f"/proc/{pid}/stat").read_text()
+                                 .rsplit(")", 1)[1].split()[0])]
+        if not alive:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"workers outlived the server: {alive}")

@@ -59,3 +59,8 @@ def test_everything_else_is_the_wrapped_transports():
     wrapped = _HeadHoldingTransport(inner, None)  # type: ignore[arg-type]
     assert wrapped.get_extra_info("peername") == ("127.0.0.1", 1)
     assert not wrapped.is_closing()
+
+
+def test_a_body_that_is_not_bytes_passes_through():
+    inner = _run(lambda t: (t.write(bytearray(HEAD)), t.write(memoryview(b"ok"))))
+    assert [bytes(w) for w in inner.writes] == [HEAD, b"ok"]

@@ -9,16 +9,15 @@ in memory and start empty again, as moto's always do).
 from __future__ import annotations
 
 import atexit
-import contextlib
-import ctypes
 import logging
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+
+from ..processes import die_with_parent
 
 log = logging.getLogger("rolecall.gateway")
 READY_PATH = "/moto-api/"
@@ -29,12 +28,6 @@ def _free_port(host: str) -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """moto must not outlive a server that is killed (Linux's PR_SET_PDEATHSIG)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)
 
 
 class EmbeddedMoto:
@@ -58,7 +51,7 @@ class EmbeddedMoto:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
             stdout=output, stderr=output, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
 
     def _wait_ready(self) -> None:
