@@ -13,7 +13,7 @@ import json
 import logging
 import os
 
-from . import __version__, explain_api, operations
+from . import __version__, explain_api, operations, workers
 from .audit.log import FLUSH_SECONDS
 from .gateway import routing
 from .gateway.handler import Gateway
@@ -103,6 +103,7 @@ class App:
                     models.operation_model(service, operation)
                 gc.collect()
                 gc.freeze()
+                workers.started_up()  # with --workers N, listen together
                 flusher = asyncio.get_running_loop().create_task(self._flush_audit())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

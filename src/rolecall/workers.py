@@ -7,7 +7,9 @@ at once (a connection pool, a load generator) had all 32 of them served by one w
 the other idled (seen with ``ss`` under ``benchmarks/http_bench.py``). With a socket each,
 the kernel chooses the socket, and so the worker, from each connection's addresses.
 
-A worker that dies is started again; SIGINT or SIGTERM stops them all.
+The first workers start listening together, once each has started up: a client that
+connects as soon as the server answers must find every worker there, or its connections all
+stay with the first. A worker that dies is started again; SIGINT or SIGTERM stops them all.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ log = logging.getLogger("rolecall.workers")
 STARTUP_FAILURE = 3  # uvicorn's exit code when a server cannot start
 CHECK_SECONDS = 0.5
 STOP_SECONDS = 15
+TOGETHER_SECONDS = 60  # how long a worker waits for the others before it listens alone
+_together: Any = None  # in a worker: the barrier the first workers cross to listen
 
 
 def free_port(host: str, port: int) -> int:
@@ -45,12 +49,14 @@ def serve(config: dict[str, Any], workers: int) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
-    def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(config,), daemon=False)
+    together = context.Barrier(workers)
+
+    def start(barrier: Any = None) -> multiprocessing.process.BaseProcess:
+        process = context.Process(target=_worker, args=(config, barrier), daemon=False)
         process.start()
         return process
 
-    processes = [start() for _ in range(workers)]
+    processes = [start(together) for _ in range(workers)]
     failure = 0
     while not stop.wait(CHECK_SECONDS):
         for n, process in enumerate(processes):
@@ -74,9 +80,21 @@ def serve(config: dict[str, Any], workers: int) -> int:
     return failure
 
 
-def _worker(config: dict[str, Any]) -> None:
+def started_up() -> None:
+    """Called by the app when its start-up is done: in one of the first workers, wait for
+    the others to get there too before the server listens."""
+    if _together is not None:
+        try:
+            _together.wait(TOGETHER_SECONDS)
+        except threading.BrokenBarrierError:
+            log.warning("the other workers did not start in time; listening anyway")
+
+
+def _worker(config: dict[str, Any], together: Any) -> None:
     import uvicorn
 
+    global _together
+    _together = together
     die_with_parent()  # a worker must not outlive a server that is killed
     settings = uvicorn.Config(**config)
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
