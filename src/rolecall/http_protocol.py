@@ -2,11 +2,12 @@
 
 uvicorn writes a response's status line and headers as soon as the app sends
 ``http.response.start`` and the body when it sends ``http.response.body``: two ``send``
-system calls and two TCP segments for every answer. Profiled under load, those two writes
-were about a third of the server's time on a GetCallerIdentity. Here the head is held and
-goes out with the write that follows it, which for rolecall's own answers comes in the same
-step of the event loop; a head that nothing follows (a HEAD request, a 100 Continue) is
-written at the end of that step.
+system calls and two TCP segments for every answer. Profiled under load, those writes were
+about a third of the server's time on a GetCallerIdentity, most of it the kernel's loopback
+work, which one write pays too: one write instead of two measured 3-5% less server CPU a
+request. Here the head is held and goes out with the write that follows it, which for
+rolecall's own answers comes in the same step of the event loop; a head that nothing
+follows (a HEAD request, a 100 Continue) is written at the end of that step.
 """
 
 from __future__ import annotations

@@ -31,11 +31,15 @@ TOGETHER_SECONDS = 60  # how long a worker waits for the others before it listen
 _together: Any = None  # in a worker: the barrier the first workers cross to listen
 
 
+def _tcp_socket(host: str) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.socket(family, socket.SOCK_STREAM)
+
+
 def free_port(host: str, port: int) -> int:
     """``port`` once it is known to be free (a socket bound without SO_REUSEPORT, so a
     server already there, ours or not, refuses it), or the port the system picks for 0."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
+    with _tcp_socket(host) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
         return probe.getsockname()[1]
@@ -97,8 +101,7 @@ def _worker(config: dict[str, Any], together: Any) -> None:
     _together = together
     die_with_parent()  # a worker must not outlive a server that is killed
     settings = uvicorn.Config(**config)
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = _tcp_socket(settings.host)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
