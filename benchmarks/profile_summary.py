@@ -24,9 +24,10 @@ PARTS = [
     ("database", ("sqlalchemy/", "sqlite3", "psycopg")),
     ("handlers", ("/iam/", "/sts/", "simulator")),
     ("audit records", ("audit/events.py",)),
-    ("pipeline and app", ("rolecall/",)),
     ("HTTP server (uvicorn, socket writes)", ("uvicorn/", "httptools", "http_protocol.py")),
     ("event loop", ("uvloop", "asyncio/")),
+    # Last: http_protocol.py and the parts above are under rolecall/ too.
+    ("pipeline and app", ("rolecall/",)),
 ]
 
 
@@ -34,8 +35,7 @@ def part_of(stack: str) -> str:
     if AUDIT[1] in stack:
         return AUDIT[0]
     for frame in reversed(stack.split(";")):
-        # http_protocol.py is under rolecall/: look for the more specific parts first.
-        for name, needles in sorted(PARTS, key=lambda part: part[0] == "pipeline and app"):
+        for name, needles in PARTS:
             if any(needle in frame for needle in needles):
                 return name
     return "other"
