@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,39 +202,69 @@ def _execute(call: _Call) -> bytes:
         secure_transport=call.request.secure,
     )
     ctx.write = spec.write
-    # IAM and Organizations writes change what policies and credentials mean; STS
-    # writes (last-used times, MFA counters) do not, so they leave every cache in place.
-    iam_change = spec.write and call.service in POLICY_SERVICES
     keep = spec.cache_seconds is not None and principal is not None
     key = _kept_answer_key(call) if keep else None
-    if spec.reads_audit:
-        server.audit.flush()
-    try:
-        if principal is not None and spec.authorize:
-            server.authorizer.authorize(ctx, call.params)
-        if key is not None:
-            stored = server.responses.get(key)
-            if stored is not None:
-                ctx.finish(None)
-                return stored.body(call.request_id)
-        call.result = spec.handler(ctx, call.params)
-        if iam_change:
-            server.record_iam_change(ctx.db, ctx.account_id)
-        in_transaction = ctx.in_write_transaction
-        if in_transaction:
-            server.audit.insert_now(ctx.db, _event(call, None), call.now)
-    except BaseException as exc:
-        ctx.finish(exc)
-        raise
-    ctx.finish(None)
-    call.audited = in_transaction
-    if iam_change:
-        server.state_changed()
+    authorize_call(ctx, spec, call.params)
+    if key is not None:
+        stored = server.responses.get(key)
+        if stored is not None:
+            ctx.finish(None)
+            return stored.body(call.request_id)
+
+    def record(result: dict[str, Any] | None) -> dict[str, Any]:
+        call.result = result
+        return _event(call, None)
+
+    call.result, call.audited = run_call(ctx, spec, call.params, record)
     if key is None:
         return call.protocol.success(call.model, call.result, call.request_id)
     body = call.protocol.success(call.model, call.result, response_cache.REQUEST_ID_MARK)
     server.responses.put(key, body, spec.cache_seconds, ctx.cache_tags)
     return body.replace(response_cache.REQUEST_ID_MARK.encode(), call.request_id.encode())
+
+
+def authorize_call(ctx: CallContext, spec: operations.OperationSpec,
+                   params: dict[str, Any]) -> None:
+    """Execute's first half, shared with the console: the queued audit records written
+    first for a report read from them, then the engine's decision (a refusal ends the
+    call's transaction)."""
+    server = ctx.server
+    if spec.reads_audit:
+        server.audit.flush()
+    if ctx.principal is None or not spec.authorize:
+        return
+    try:
+        server.authorizer.authorize(ctx, params)
+    except BaseException as exc:
+        ctx.finish(exc)
+        raise
+
+
+def run_call(ctx: CallContext, spec: operations.OperationSpec, params: dict[str, Any],
+             record: Callable[[dict[str, Any] | None], dict[str, Any]] | None = None,
+             ) -> tuple[dict[str, Any] | None, bool]:
+    """Execute's second half, shared with the console: the handler in the call's
+    transaction, with the change counted (and, given ``record``, the call's audit record
+    written) in that transaction, the commit, then every cache the change outdates
+    dropped. Returns the handler's result and whether the audit record is written."""
+    server = ctx.server
+    # IAM and Organizations writes change what policies and credentials mean; STS
+    # writes (last-used times, MFA counters) do not, so they leave every cache in place.
+    iam_change = spec.write and ctx.service in POLICY_SERVICES
+    try:
+        result = spec.handler(ctx, params)
+        if iam_change:
+            server.record_iam_change(ctx.db, ctx.account_id)
+        audited = record is not None and ctx.in_write_transaction
+        if audited:
+            server.audit.insert_now(ctx.db, record(result), ctx.now)
+    except BaseException as exc:
+        ctx.finish(exc)
+        raise
+    ctx.finish(None)
+    if iam_change:
+        server.state_changed()
+    return result, audited
 
 
 def _kept_answer_key(call: _Call) -> tuple:

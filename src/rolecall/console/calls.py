@@ -19,7 +19,13 @@ from .. import ids, operations
 from ..audit import events
 from ..auth.principal import Principal
 from ..operations import CallContext
-from ..pipeline import CONCURRENT_MODIFICATION, DEFAULT_REGION, UNSTORABLE_VALUE
+from ..pipeline import (
+    CONCURRENT_MODIFICATION,
+    DEFAULT_REGION,
+    UNSTORABLE_VALUE,
+    authorize_call,
+    run_call,
+)
 from ..protocol import models, validate
 from ..protocol.errors import AWSError, not_implemented
 from ..server import Server
@@ -67,21 +73,8 @@ def call(server: Server, caller: Caller, service: str, operation: str,
                           region=DEFAULT_REGION, now=now, source_ip=caller.source_ip,
                           user_agent=USER_AGENT, secure_transport=caller.secure)
         ctx.write = spec.write
-        iam_change = spec.write and service == "iam"
-        if spec.reads_audit:
-            server.audit.flush()
-        try:
-            if spec.authorize:
-                server.authorizer.authorize(ctx, params)
-            result = spec.handler(ctx, params) or {}
-            if iam_change:
-                server.record_iam_change(ctx.db, ctx.account_id)
-        except BaseException as exc:
-            ctx.finish(exc)
-            raise
-        ctx.finish(None)
-        if iam_change:
-            server.state_changed()
+        authorize_call(ctx, spec, params)
+        result = run_call(ctx, spec, params)[0] or {}
     except AWSError as err:
         _audit(server, caller, service, model, write, ctx, request_id, now, params, None, err)
         raise
