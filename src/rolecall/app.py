@@ -115,10 +115,11 @@ class App:
                 return
 
     async def _flush_audit(self) -> None:
-        """Write queued audit events from the loop itself (see audit/log.py for why)."""
+        """Hand queued audit events to the writer from the loop itself (audit/log.py says
+        why), without waiting for their commit."""
         while True:
             await asyncio.sleep(FLUSH_SECONDS)
-            self.server.audit.flush()
+            self.server.audit.flush(wait=False)
 
 
 async def _read_body(receive) -> bytes | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 
 import click
@@ -48,6 +49,7 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
     import uvicorn
 
     from .asgi import ENFORCEMENT_ENV
+    from .audit.writer import ADDRESS_ENV, WriterProcess
     from .gateway import upstreams
     from .gateway.embedded import EmbeddedMoto
     from .outbound.issuer_url import PUBLIC_URL_ENV
@@ -91,9 +93,26 @@ def serve(host: str, port: int, db_url: str | None, workers: int, log_level: str
         proxy_headers=False,  # aws:SourceIp is the peer's address, as AWS sees it
         log_level=log_level,
     )
-    if workers > 1:  # a listening socket per worker (workers.py says why)
-        sys.exit(serve_workers(config, workers))
-    uvicorn.run(**config)
+    # One process writes the audit batches of every server process (audit/writer.py).
+    audit_writer = WriterProcess(db.url)
+    os.environ[ADDRESS_ENV] = audit_writer.address
+    # uvicorn ends by raising the signal that stopped it again, with the handler it found:
+    # this one, so that the writer stops after the server, with its last batch.
+    stopped_by: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda received, _frame: stopped_by.append(received))
+    try:
+        if workers > 1:  # a listening socket per worker (workers.py says why)
+            code = serve_workers(config, workers)
+        else:
+            uvicorn.run(**config)
+            code = 0
+    finally:
+        audit_writer.stop()
+    for signum in stopped_by[:1]:  # end as uvicorn meant to: by that signal
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+    sys.exit(code)
 
 
 @main.group()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from .audit import writer
 from .audit.log import AuditLog
 from .auth.credentials import CredentialResolver
 from .auth.keys import ServerKeys
@@ -27,7 +29,9 @@ class Server:
         self.credentials = CredentialResolver(self.db, self.keys)
         self.authorizer = Authorizer()
         self.responses = ResponseCache()
-        self.audit = AuditLog(self.db, on_use=self.responses.drop_tagged)
+        # Under `rolecall serve`, batches go to its audit writer process (audit/writer.py).
+        self.audit = AuditLog(self.db, on_use=self.responses.drop_tagged,
+                              writer_address=os.environ.get(writer.ADDRESS_ENV))
         # Wall-clock seconds; tests inject another clock to exercise expiry without sleeping.
         self.clock = clock
         self._state_listeners: list[Callable[[], None]] = [self.credentials.invalidate,

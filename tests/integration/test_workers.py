@@ -5,6 +5,7 @@ replaced, and stopping the server stops every worker."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import pathlib
 import signal
@@ -143,3 +144,55 @@ def test_workers_do_not_outlive_a_killed_server(two_workers):
             return
         time.sleep(0.2)
     pytest.fail(f"workers outlived the server: {alive}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_gone(pids: list[int], within: float = 20) -> list[int]:
+    deadline = time.monotonic() + within
+    while (alive := [pid for pid in pids if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
+
+
+@pytest.fixture
+def one_process(db_url, tmp_path):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("one database kind is enough for the process layout")
+    server = start_server(db_url, tmp_path / "server.log", "--upstream", "none")
+    yield server
+    stop_server(server)
+
+
+def test_reads_made_just_before_a_stop_are_in_the_trail_and_the_writer_stops(one_process):
+    helpers = _children(one_process.process.pid)  # the audit writer (and multiprocessing's)
+    assert helpers
+    account = new_account(one_process)
+    iam = account.client("iam")
+    names = [f"nobody-{n}" for n in range(20)]
+    for name in names:  # refused reads: recorded in the batches the writer process writes
+        with pytest.raises(iam.exceptions.NoSuchEntityException):
+            iam.get_user(UserName=name)
+    stop_server(one_process)
+    assert one_process.process.returncode == -signal.SIGTERM  # as uvicorn ends
+    assert _wait_gone(helpers) == []
+    shown = subprocess.run([str(BIN / "rolecall"), "audit", "--json", "--limit", "1000",
+                            "--db", one_process.db_url], capture_output=True, text=True,
+                           check=True)
+    recorded = {r["requestParameters"]["userName"] for r in json.loads(shown.stdout)
+                if r["eventName"] == "GetUser" and r["recipientAccountId"] == account.account_id}
+    assert recorded == set(names)
+
+
+def test_the_audit_writer_does_not_outlive_a_killed_server(one_process):
+    helpers = _children(one_process.process.pid)
+    assert helpers
+    one_process.process.kill()
+    one_process.process.wait(10)
+    assert _wait_gone(helpers) == []

@@ -8,24 +8,35 @@ import threading
 from types import SimpleNamespace
 
 from rolecall.audit.log import AuditLog
+from rolecall.audit.writer import Batch
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, 0, tzinfo=dt.UTC)
 
 
-class _HeldLog(AuditLog):
-    """An audit log whose batches holding last-used times wait until released."""
+class _HeldWriter:
+    """A writer whose batches holding last-used times wait until released."""
 
     def __init__(self) -> None:
-        super().__init__(SimpleNamespace(is_sqlite=True))
         self.written: list[tuple[dict, dict]] = []
         self.writing = threading.Event()
         self.release = threading.Event()
 
-    def _write(self, events, key_use, role_use) -> None:
-        if key_use or role_use:
+    def write(self, batch: Batch, wait: bool = True) -> None:
+        if batch.key_use or batch.role_use:
             self.writing.set()
             assert self.release.wait(10)
-        self.written.append((key_use, role_use))
+        self.written.append((batch.key_use, batch.role_use))
+
+    def close(self) -> None:
+        pass
+
+
+class _HeldLog(AuditLog):
+    """An audit log writing through a _HeldWriter."""
+
+    def __init__(self) -> None:
+        super().__init__(SimpleNamespace(is_sqlite=True))
+        self._writer = self.held = _HeldWriter()
 
 
 def test_a_flush_waits_for_the_batch_being_written():
@@ -33,15 +44,15 @@ def test_a_flush_waits_for_the_batch_being_written():
     log.role_used("role-id", NOW, "us-east-1")
     background = threading.Thread(target=log.flush)
     background.start()
-    assert log.writing.wait(10)  # the background batch took the use and is writing it
+    assert log.held.writing.wait(10)  # the background batch took the use and is writing it
     done = threading.Event()
     reading = threading.Thread(target=lambda: (log.flush(), done.set()))
     reading.start()
     assert not done.wait(0.2)  # still writing: the second flush must not return yet
-    log.release.set()
+    log.held.release.set()
     background.join(10)
     reading.join(10)
-    assert done.is_set() and log.written[0] == ({}, {"role-id": (NOW, "us-east-1")})
+    assert done.is_set() and log.held.written[0] == ({}, {"role-id": (NOW, "us-east-1")})
 
 
 def test_the_newest_use_shows_before_its_batch_is_written():
@@ -54,7 +65,7 @@ def test_the_newest_use_shows_before_its_batch_is_written():
         NOW, "eu-west-1")
     assert log.newest_key_use("AKIAEXAMPLE", (stored_before, "iam", "us-east-1")) == (
         NOW, "sts", "eu-west-1")
-    assert log.written == []
+    assert log.held.written == []
 
 
 def test_a_stored_use_newer_than_any_recorded_here_wins():

@@ -7,7 +7,8 @@ exception: it is written in that call's transaction (``insert_now``). The loop w
 rather than a thread: a thread doing database I/O waits for the busy request thread at
 every GIL hand-over, falls behind under load and stalls requests when it catches up.
 Last-used times of access keys and roles ride along, coalesced per key and role (IAM
-documents both as eventually consistent).
+documents both as eventually consistent). Where a batch is written, here or in the server's
+writer process, is writer.py's concern.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ import threading
 from collections.abc import Callable
 
 import orjson
-from sqlalchemy import bindparam, insert, text, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from ..store.db import Database, discard
-from ..store.tables import AccessKey, AuditEvent, Role
+from ..store.db import Database
+from ..store.tables import AuditEvent
 from . import events as audit_events
+from .writer import COLUMNS, STREAM_CHANNEL, Batch, DatabaseWriter, RemoteWriter, Writer
 
-STREAM_CHANNEL = "rolecall_audit"  # audit/stream.py listens on it
 FLUSH_SECONDS = 0.01
 MAX_QUEUED = 10_000
 log = logging.getLogger("rolecall.audit")
@@ -43,10 +43,14 @@ def _json(event: dict) -> str:
 
 
 class AuditLog:
-    def __init__(self, db: Database, on_use: Callable[[str], None] = lambda entity_id: None):
+    def __init__(self, db: Database, on_use: Callable[[str], None] = lambda entity_id: None,
+                 writer_address: str | None = None):
         """``on_use(id)`` hears of every use of a role queued here, so answers that show
-        the role's last use can be dropped."""
+        the role's last use can be dropped. ``writer_address``: the writer process that
+        batches go to (writer.py), else they are written here."""
         self._db = db
+        self._writer: Writer = (RemoteWriter(writer_address, db) if writer_address
+                                else DatabaseWriter(db))
         self._on_use = on_use
         self._events: list[tuple[dt.datetime, dict]] = []
         self._key_use: dict[str, tuple[dt.datetime, str, str]] = {}
@@ -56,7 +60,6 @@ class AuditLog:
         # The newest use of each role and key this process has recorded, written or not.
         self._newest_role_use: dict[str, tuple[dt.datetime, str]] = {}
         self._newest_key_use: dict[str, tuple[dt.datetime, str, str]] = {}
-        self._conn: Connection | None = None
 
     def record(self, event: dict, when: dt.datetime) -> None:
         """Queue a CloudTrail record; ``when`` is its eventTime as a datetime. A call made
@@ -91,18 +94,20 @@ class AuditLog:
 
     def close(self) -> None:
         self.flush()
-        self._drop_connection()
+        self._writer.close()
 
-    def flush(self) -> None:
-        """Write every queued event and last-used time. The queues are taken while
-        holding the write lock, so a caller that finds them empty knows that nothing it
-        queued before is still on its way to the database."""
+    def flush(self, wait: bool = True) -> None:
+        """Write every queued event and last-used time; with ``wait``, return once they
+        are committed (the loop's own rounds hand them to a writer process and go on).
+        The queues are taken while holding the write lock, so a caller that finds them
+        empty knows that nothing it queued before is still on its way to the database."""
         with self._write_lock:
             with self._lock:
                 events, self._events = self._events, []
                 key_use, self._key_use = self._key_use, {}
                 role_use, self._role_use = self._role_use, {}
-            self._write(events, key_use, role_use)
+            rows = [_values(when, event, as_text=True) for when, event in events]
+            self._writer.write(Batch(rows, key_use, role_use), wait)
 
     def newest_role_use(self, role_id: str, stored_at: dt.datetime | None,
                         stored_region: str | None) -> tuple[dt.datetime | None, str | None]:
@@ -120,68 +125,10 @@ class AuditLog:
         """Write the record of a call that changed state in that call's own transaction,
         so the change is never acknowledged without its record."""
         self._note_role_use(event, when)
-        session.execute(insert(AuditEvent), [dict(zip(_COLUMNS, _values(when, event),
+        session.execute(insert(AuditEvent), [dict(zip(COLUMNS, _values(when, event),
                                                       strict=True))])
         if not self._db.is_sqlite:
             session.execute(text(f"NOTIFY {STREAM_CHANNEL}"))
-
-    def _write(self, events: list[tuple[dt.datetime, dict]], key_use: dict,
-               role_use: dict) -> None:
-        """Write one batch; the caller holds ``_write_lock``."""
-        if not events and not key_use and not role_use:
-            return
-        sqlite = self._db.is_sqlite
-        rows = [_values(when, event, sqlite) for when, event in events]
-        try:
-            connection = self._connection()
-            with connection.begin():
-                if rows and sqlite:
-                    # Straight to the driver: one executemany with no per-value
-                    # processing (the batch is the request path's largest write).
-                    connection.exec_driver_sql(_SQLITE_INSERT, rows)
-                elif rows:
-                    # PostgreSQL: COPY, a third of executemany's client time per row and
-                    # half its wall time for a batch of 100 (the loop waits for it).
-                    with connection.connection.dbapi_connection.cursor() as cursor:
-                        with cursor.copy(_COPY_SQL) as copy:
-                            for row in rows:
-                                copy.write_row(row)
-                        cursor.execute(f"NOTIFY {STREAM_CHANNEL}")  # wakes `audit --follow`
-                if key_use:
-                    connection.execute(_KEY_USED, [
-                        {"key_id": key_id, "when": when, "service": service,
-                         "region": region}
-                        for key_id, (when, service, region) in key_use.items()])
-                if role_use:
-                    connection.execute(_ROLE_USED, [
-                        {"role_id": role_id, "when": when, "region": region}
-                        for role_id, (when, region) in role_use.items()])
-        except Exception:  # the audit writer must outlive a failed batch
-            log.exception("could not write %d audit events", len(events))
-            self._drop_connection()
-
-    def _connection(self) -> Connection:
-        """The writer's own connection. These batches hold the records of reads and
-        refusals (a change's record is written with the change, ``insert_now``), so they
-        are committed without waiting for the disk: on SQLite synchronous=NORMAL in WAL
-        mode, which survives a crash or kill of the process, on PostgreSQL
-        synchronous_commit off, which survives one of the server's clients."""
-        if self._conn is None:
-            conn = self._db.engine.execution_options(rolecall_write=True).connect()
-            driver = conn.connection.dbapi_connection
-            if self._db.is_sqlite:
-                driver.execute("PRAGMA synchronous=NORMAL")
-            else:
-                with driver.cursor() as cursor:
-                    cursor.execute("SET synchronous_commit = off")
-                driver.commit()
-            self._conn = conn
-        return self._conn
-
-    def _drop_connection(self) -> None:
-        if self._conn is not None:
-            discard(self._conn)
-            self._conn = None
 
 
 # Entities whose newest use is remembered; beyond it the memory starts again (uses older
@@ -209,31 +156,12 @@ def _newer(stored: tuple, remembered: tuple | None) -> tuple:
     return remembered if remembered[0] > when else stored
 
 
-_COLUMNS = ("event_time", "account_id", "event_name", "error_code", "record", "principal_arn",
-            "identity_arn")
-
-
-_COPY_SQL = f"COPY {AuditEvent.__tablename__} ({', '.join(_COLUMNS)}) FROM STDIN"
-
-
-_SQLITE_INSERT = (f"INSERT INTO {AuditEvent.__tablename__} ({', '.join(_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' * len(_COLUMNS))})")
-
-
-_KEY_USED = (update(AccessKey.__table__)
-             .where(AccessKey.__table__.c.id == bindparam("key_id"))
-             .values(last_used_at=bindparam("when"), last_used_service=bindparam("service"),
-                     last_used_region=bindparam("region")))
-_ROLE_USED = (update(Role.__table__)
-              .where(Role.__table__.c.id == bindparam("role_id"))
-              .values(last_used_at=bindparam("when"), last_used_region=bindparam("region")))
-
-
-def _values(when: dt.datetime, event: dict, as_sqlite_text: bool = False) -> tuple:
-    """An event's row, in ``_COLUMNS`` order. For the SQLite driver the time is text in
-    SQLAlchemy's own form (``2026-12-04 02:48:25.076692``, UTC), which the ORM reads back."""
+def _values(when: dt.datetime, event: dict, as_text: bool = False) -> tuple:
+    """An event's row, in ``COLUMNS`` order. For a batch the time is UTC text in
+    SQLAlchemy's own SQLite form (``2026-12-04 02:48:25.076692``), which the ORM reads back
+    and PostgreSQL's COPY reads as the same timestamp."""
     principal_arn, identity_arn = audit_events.principal_columns(event)
-    if as_sqlite_text:
-        when = when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if as_text:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     return (when, event.get("recipientAccountId"), event["eventName"], event.get("errorCode"),
             _json(event), principal_arn, identity_arn)

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from ..store.db import Database
 from ..store.tables import AuditEvent
 from . import events
-from .log import STREAM_CHANNEL as CHANNEL
+from .writer import STREAM_CHANNEL as CHANNEL
 
 WAIT_SECONDS = 0.25
 BATCH = 500
