@@ -249,6 +249,17 @@ def test_problems_are_listed_by_member_path():
         "'url' failed to satisfy constraint: Member must have length less than or equal to 255")
 
 
+def test_problems_are_listed_in_the_order_aws_lists_them():
+    # Recorded UpdateAccountPasswordPolicy answer (LocalStack's AWS-validated
+    # test_iam_account_password_policy snapshot): neither the model's order nor the alphabet's.
+    with pytest.raises(AWSError) as err:
+        validate.validate(_input("iam", "UpdateAccountPasswordPolicy"),
+                          {"MaxPasswordAge": 1096, "MinimumPasswordLength": 129,
+                           "PasswordReusePrevention": 25})
+    assert [p.split("'")[1] for p in err.value.message.split("; ")] == [
+        "minimumPasswordLength", "passwordReusePrevention", "maxPasswordAge"]
+
+
 def test_a_path_outside_the_pattern_gets_iams_own_words():
     with pytest.raises(AWSError) as err:
         validate.validate(_input("iam", "CreateVirtualMFADevice"),

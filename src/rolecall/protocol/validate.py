@@ -30,10 +30,7 @@ def validate(shape: Shape | None, params: dict[str, Any], *, show_values: bool =
     _check_structure(shape, params, "", problems, show_values)
     if problems and all(_is_path_pattern(p) for p in problems):
         raise AWSError("ValidationError", PATH_INVALID)
-    # AWS lists problems by member path ('clientIDList', 'thumbprintList', 'url'; 'tags' before
-    # 'tags.51.member.key'), a member's own problems in the order checked (recorded
-    # CreateOpenIDConnectProvider and TagUser answers).
-    problems.sort(key=_path_of)
+    _in_aws_order(problems)
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
@@ -48,6 +45,31 @@ _PATH = re.compile(r" at '([^']*)' failed to satisfy")
 # model's length message.
 PATH_INVALID = ("The specified value for path is invalid. It must begin and end with / and "
                 "contain only alphanumeric characters and/or / characters.")
+
+
+def _in_aws_order(problems: list[str]) -> None:
+    """Order problems as AWS lists them: by request member, in the iteration order of a Java
+    HashMap keyed by the members' names, each member's problems (its own first, then its
+    items') in the order checked. Recorded answers: CreateOpenIDConnectProvider lists
+    'clientIDList', 'thumbprintList', 'url'; UpdateAccountPasswordPolicy lists
+    'minimumPasswordLength', 'passwordReusePrevention', 'maxPasswordAge' (LocalStack's
+    AWS-validated test_iam_oidc and test_iam_account_password_policy snapshots), neither the
+    model's order nor the alphabet's."""
+    members = list(dict.fromkeys(_path_of(p).split(".", 1)[0] for p in problems))
+    table = 16
+    while len(members) > table * 3 // 4:
+        table *= 2
+    rank = {name: (_java_bucket(name, table), i) for i, name in enumerate(members)}
+    problems.sort(key=lambda p: rank[_path_of(p).split(".", 1)[0]])
+
+
+def _java_bucket(name: str, table: int) -> int:
+    """The bucket of ``name`` (a model member's name, ASCII) in a Java HashMap of ``table``
+    buckets: String.hashCode, with HashMap's spreading of the high bits."""
+    h = 0
+    for char in name:
+        h = (31 * h + ord(char)) & 0xFFFFFFFF
+    return (h ^ (h >> 16)) & (table - 1)
 
 
 def _is_path_pattern(problem: str) -> bool:
