@@ -204,3 +204,15 @@ def test_assume_role_with_web_identity(account, iam, issuer):
         "AssumedRoleUser": ASSUMED_ROLE_USER, "PackedPolicySize": 123,
         "Provider": "www.amazon.com",
         "Audience": "client.5498841531868486423.1548@apps.example.com"})
+
+
+def test_assume_role_with_policy_packed_size(account, caller):
+    # test_assume_role_with_policy: assume-role-with-policy records PackedPolicySize 16 for
+    # this session policy
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "RestrictedAccess", "Effect": "Allow", "Action": ["s3:GetObject"],
+         "Resource": ["arn:aws:s3:::example-bucket/*"]}]})
+    out = client_for(account, "sts", caller).assume_role(
+        RoleArn=role_arn(account), RoleSessionName="session-1a2b", Policy=policy)
+    assert out["PackedPolicySize"] == 16
+
