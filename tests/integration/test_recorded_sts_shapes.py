@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from email.utils import parsedate_to_datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -204,3 +205,107 @@ def test_assume_role_with_web_identity(account, iam, issuer):
         "AssumedRoleUser": ASSUMED_ROLE_USER, "PackedPolicySize": 123,
         "Provider": "www.amazon.com",
         "Audience": "client.5498841531868486423.1548@apps.example.com"})
+
+
+def test_assume_role_values(account, iam, caller):
+    # test_assume_role: create-role echoes the trust policy as sent (the bare account id as
+    # Principal AWS); assume-role's AssumedRoleUser is the role's name and id joined to the
+    # session name
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Action": "sts:AssumeRole", "Principal": {"AWS": account.account_id},
+         "Effect": "Allow"}]}
+    created = iam.create_role(RoleName="values-role",
+                              AssumeRolePolicyDocument=json.dumps(document))["Role"]
+    assert created["AssumeRolePolicyDocument"] == document
+    out = client_for(account, "sts", caller).assume_role(RoleArn=created["Arn"],
+                                                         RoleSessionName="values-session")
+    assert out["AssumedRoleUser"] == {
+        "Arn": f"arn:aws:sts::{account.account_id}:assumed-role/values-role/values-session",
+        "AssumedRoleId": f"{created['RoleId']}:values-session"}
+
+
+def test_get_federation_token_values(account, caller):
+    # test_get_federation_token (DurationSeconds 900): FederatedUser names the account and
+    # the name given; no policy, so PackedPolicySize 0
+    out = client_for(account, "sts", caller).get_federation_token(Name="TestName1a2b",
+                                                                  DurationSeconds=900)
+    assert out["FederatedUser"] == {
+        "Arn": f"arn:aws:sts::{account.account_id}:federated-user/TestName1a2b",
+        "FederatedUserId": f"{account.account_id}:TestName1a2b"}
+    assert out["PackedPolicySize"] == 0
+    issued = out["ResponseMetadata"]["HTTPHeaders"]["date"]
+    lifetime = out["Credentials"]["Expiration"] - parsedate_to_datetime(issued)
+    assert 899 <= lifetime.total_seconds() <= 901
+
+
+def test_get_caller_identity_values(account, iam, caller):
+    # test_get_caller_identity_with_iam_user_credentials: caller-identity-user is the
+    # create-user response's Arn and UserId; test_get_caller_identity_with_assumed_role_
+    # credentials: caller-identity-assumed-role is the session's AssumedRoleUser
+    user = iam.get_user(UserName="caller")["User"]
+    sts = client_for(account, "sts", caller)
+    identity = sts.get_caller_identity()
+    assert (identity["Account"], identity["Arn"], identity["UserId"]) == (
+        account.account_id, user["Arn"], user["UserId"])
+    assumed = sts.assume_role(RoleArn=role_arn(account), RoleSessionName="who")
+    session = client_for(account, "sts", assumed["Credentials"]).get_caller_identity()
+    assert (session["Account"], session["Arn"], session["UserId"]) == (
+        account.account_id, assumed["AssumedRoleUser"]["Arn"],
+        assumed["AssumedRoleUser"]["AssumedRoleId"])
+
+
+def test_assume_role_with_policy_packed_size(account, caller):
+    # test_assume_role_with_policy: assume-role-with-policy records PackedPolicySize 16 for
+    # this session policy
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "RestrictedAccess", "Effect": "Allow", "Action": ["s3:GetObject"],
+         "Resource": ["arn:aws:s3:::example-bucket/*"]}]})
+    out = client_for(account, "sts", caller).assume_role(
+        RoleArn=role_arn(account), RoleSessionName="session-1a2b", Policy=policy)
+    assert out["PackedPolicySize"] == 16
+
+
+def test_invalid_session_name_is_checked_before_the_role_arn(account, caller):
+    # test_sts_invalid_parameters: invalid-session-name was asked of the role ARN
+    # "arn:a:b:::something/test-role", which names no role; the session name's pattern
+    # error is the answer
+    sts = unvalidated_client(account, "sts", caller)
+    assert recorded_error(sts.assume_role, RoleArn="arn:a:b:::something/test-role",
+                          RoleSessionName="Session1:2") == sender(
+        "ValidationError", "1 validation error detected: Value 'Session1:2' at "
+        "'roleSessionName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: [\\w+=,.@-]*")
+
+
+def test_transitive_tag_keys_as_the_recorded_suite_sends_them(account, iam, caller):
+    # test_assume_role_tag_validation: a transitive key matches its tag whatever the case
+    # (the call succeeds); two tags differing in case are refused even so.
+    # test_iam_role_chaining_override_transitive_tags: a chained session that passes a tag
+    # whose key (any case) is a transitive key of its caller is refused, though it does not
+    # mark it transitive; role 1 may assume and tag role 2.
+    sts = client_for(account, "sts", caller)
+    tag = {"Key": "SessionTag1", "Value": "SessionValue1"}
+    out = sts.assume_role(RoleArn=role_arn(account), RoleSessionName="CasingTransitiveKeys",
+                          Tags=[tag], TransitiveTagKeys=["sessiontag1"])
+    assert shape(out) == recorded({"AssumedRoleUser": ASSUMED_ROLE_USER,
+                                   "Credentials": CREDENTIALS, "PackedPolicySize": 1})
+    assert recorded_error(sts.assume_role, RoleArn=role_arn(account),
+                          RoleSessionName="CasingTransitiveKeys",
+                          Tags=[tag, {"Key": "sessiontag1", "Value": "SessionValue2"}],
+                          TransitiveTagKeys=["sessiontag1"]) == sender(
+        "InvalidParameterValue",
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+    iam.put_role_policy(RoleName="recorded", PolicyName="chain", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"],
+             "Resource": [role_arn(account, "chained")]}]}))
+    first = sts.assume_role(RoleArn=role_arn(account), RoleSessionName="Session1",
+                            Tags=[tag], TransitiveTagKeys=["SessionTag1"])["Credentials"]
+    chained = client_for(account, "sts", first)
+    conflict = sender("InvalidParameterValue",
+                      "One of the specified transitive tag keys can't be set because it "
+                      "conflicts with a transitive tag key from the calling session.")
+    for key in ("SessionTag1", "sessiontag1"):
+        assert recorded_error(chained.assume_role, RoleArn=role_arn(account, "chained"),
+                              RoleSessionName="Session2SessionTagOverride",
+                              Tags=[{"Key": key, "Value": "SessionValue2"}]) == conflict
