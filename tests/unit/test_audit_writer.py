@@ -95,7 +95,7 @@ def test_a_stopping_writer_writes_what_its_servers_sent_until_they_disconnect(db
     writer = WriterProcess(db.url)
     log = AuditLog(db, writer_address=writer.address)
     log.record(_event("GetUser"), NOW)
-    log.flush(wait=False)
+    log.flush()  # acknowledged: the writer has taken this server's connection
     stopping = threading.Thread(target=writer.stop)
     stopping.start()  # told to stop while the server is still connected
     time.sleep(0.2)
