@@ -11,6 +11,7 @@ import pathlib
 from dataclasses import dataclass
 
 _FILE = pathlib.Path(__file__).with_name("aws_managed_policies.json")
+_DESCRIPTIONS = pathlib.Path(__file__).with_name("aws_managed_policy_descriptions.json")
 ARN_PREFIX = "arn:aws:iam::aws:policy"
 
 
@@ -24,12 +25,14 @@ class AWSManagedPolicy:
     created: dt.datetime
     updated: dt.datetime
     document: str
+    description: str | None  # GetPolicy's Description, where a recording gives it
 
 
 @functools.cache
 def catalog() -> dict[str, AWSManagedPolicy]:
     """All AWS managed policies, keyed by ARN."""
     raw = json.loads(_FILE.read_text())["policies"]
+    descriptions = json.loads(_DESCRIPTIONS.read_text())["descriptions"]
     out = {}
     for name, entry in raw.items():
         arn = f"{ARN_PREFIX}{entry['Path']}{name}"
@@ -43,6 +46,7 @@ def catalog() -> dict[str, AWSManagedPolicy]:
             created=dt.datetime.fromisoformat(entry["CreateDate"]),
             updated=dt.datetime.fromisoformat(entry["UpdateDate"]),
             document=json.dumps(entry["Document"], indent=4),
+            description=descriptions.get(name),
         )
     return out
 

@@ -213,8 +213,12 @@ def policy_shape(ctx: CallContext, info: PolicyInfo, attachments: int, boundarie
             shape["Description"] = info.row.description
         shape["Tags"] = list_tags(ctx.db, TAG_TYPE, info.row.id)
     elif detail:
-        # Recorded GetPolicy of an AWS managed policy carries an empty Tags (LocalStack's
-        # AWS-validated test_iam_managed_policies snapshot); the catalog holds no descriptions.
+        # Recorded GetPolicy of an AWS managed policy carries its Description and an empty
+        # Tags (LocalStack's AWS-validated test_iam_managed_policies snapshot). The catalog
+        # has a description only where a recording gives one.
+        entry = managed_policies.get(info.arn)
+        if entry is not None and entry.description:
+            shape["Description"] = entry.description
         shape["Tags"] = []
     return shape
 
