@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 
 def shape(value: Any) -> Any:
     """The observable skeleton of a parsed response (ResponseMetadata dropped)."""
@@ -31,3 +34,15 @@ def recorded(value: Any) -> Any:
     """The shape of a transcribed recording: ``<datetime>`` is a timestamp, which boto3 parses
     into a datetime; every other string stays text."""
     return shape(value)
+
+
+def recorded_error(call, **params) -> dict:
+    """The error as the snapshots keep it: Error (Code, Message, Type) and the status."""
+    with pytest.raises(ClientError) as err:
+        call(**params)
+    return {"Error": err.value.response["Error"],
+            "Status": err.value.response["ResponseMetadata"]["HTTPStatusCode"]}
+
+
+def sender(code: str, message: str, status: int) -> dict:
+    return {"Error": {"Code": code, "Message": message, "Type": "Sender"}, "Status": status}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from .recorded import recorded, shape
+from .recorded import recorded, recorded_error, sender, shape
 from .test_saml_idp import Idp
 from .test_ssh_public_keys import openssh
 from .test_ssh_public_keys import rsa_key as ssh_key
@@ -22,18 +22,6 @@ from .x509_factory import cert_pem, certificate, key_pem, rsa_key
 
 NO_SUCH_KEY = "APKAXXXXXXXXXXXXXXXXX"
 NO_SUCH_CERT = "NONEXISTENTCERTID12345678901"
-
-
-def recorded_error(call, **params) -> dict:
-    """The error as the snapshots keep it: Error (Code, Message, Type) and the status."""
-    with pytest.raises(ClientError) as err:
-        call(**params)
-    return {"Error": err.value.response["Error"],
-            "Status": err.value.response["ResponseMetadata"]["HTTPStatusCode"]}
-
-
-def sender(code: str, message: str, status: int) -> dict:
-    return {"Error": {"Code": code, "Message": message, "Type": "Sender"}, "Status": status}
 
 
 # --- SAML providers (test_iam_saml_providers.snapshot.json) ---------------------------

@@ -22,8 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from .recorded import recorded, shape
-from .test_recorded_credential_shapes import recorded_error, sender
+from .recorded import recorded, recorded_error, sender, shape
 from .x509_factory import cert_pem, key_pem
 
 NO_SUCH_CERT = "NONEXISTENTCERTID12345678901"

@@ -13,26 +13,13 @@ from __future__ import annotations
 import base64
 
 import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 
-from .recorded import recorded, shape
+from .recorded import recorded, recorded_error, sender, shape
 from .test_sts_support import Keys, unvalidated_client
 from .x509_factory import certificate, rsa_key
 
 A, B, C, D = ("a" * 40, "b" * 40, "c" * 40, "d" * 40)
-
-
-def recorded_error(call, **params) -> dict:
-    """The error as the snapshots keep it: Error (Code, Message, Type) and the status."""
-    with pytest.raises(ClientError) as err:
-        call(**params)
-    return {"Error": err.value.response["Error"],
-            "Status": err.value.response["ResponseMetadata"]["HTTPStatusCode"]}
-
-
-def sender(code: str, message: str, status: int) -> dict:
-    return {"Error": {"Code": code, "Message": message, "Type": "Sender"}, "Status": status}
 
 
 def raw_iam(account):

@@ -20,7 +20,7 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from .recorded import recorded, shape
+from .recorded import recorded, recorded_error, sender, shape
 from .test_saml_idp import Idp
 from .test_ssh_public_keys import openssh
 from .test_ssh_public_keys import rsa_key as ssh_key
@@ -43,18 +43,6 @@ USER = {"Arn": "arn:<partition>:iam::111111111111:user/<user-name:1>",
 GROUP = {"Arn": "arn:<partition>:iam::111111111111:group/<group-name:1>",
          "CreateDate": "<datetime>", "GroupId": "<group-id:1>", "GroupName": "<group-name:1>",
          "Path": "/"}
-
-
-def recorded_error(call, **params) -> dict:
-    """The error as the snapshots keep it: Error (Code, Message, Type) and the status."""
-    with pytest.raises(ClientError) as err:
-        call(**params)
-    return {"Error": err.value.response["Error"],
-            "Status": err.value.response["ResponseMetadata"]["HTTPStatusCode"]}
-
-
-def sender(code: str, message: str, status: int) -> dict:
-    return {"Error": {"Code": code, "Message": message, "Type": "Sender"}, "Status": status}
 
 
 def no_such_user(name: str) -> dict:
