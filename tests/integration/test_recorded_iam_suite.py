@@ -332,6 +332,40 @@ def test_attach_policy_arn_errors(iam, kind):
     assert attached["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
+@pytest.mark.parametrize("kind", ["role", "group", "user"])
+def test_simulate_principal_policy_of_each_kind_of_principal(iam, kind):
+    # test_iam.py: TestIAMIntegrations::test_simulate_principle_policy[role|group|user]
+    # (the suite records one result per action, for the bucket ARN, IsTruncated false; the
+    # policy is named in SourcePolicyId)
+    arn = iam.create_policy(PolicyName="put-object", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": {"Sid": "", "Effect": "Allow",
+                                               "Action": "s3:PutObject", "Resource": "*"}}))[
+        "Policy"]["Arn"]
+    if kind == "role":
+        trust = {"Version": "2012-10-17", "Statement": {
+            "Sid": "", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole"}}
+        source = iam.create_role(RoleName="simulated",
+                                 AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        iam.attach_role_policy(RoleName="simulated", PolicyArn=arn)
+    elif kind == "group":
+        source = iam.create_group(GroupName="simulated")["Group"]["Arn"]
+        iam.attach_group_policy(GroupName="simulated", PolicyArn=arn)
+    else:
+        source = iam.create_user(UserName="simulated")["User"]["Arn"]
+        iam.attach_user_policy(UserName="simulated", PolicyArn=arn)
+    out = iam.simulate_principal_policy(PolicySourceArn=source,
+                                        ActionNames=["s3:PutObject", "s3:GetObjectVersion"],
+                                        ResourceArns=["arn:aws:s3:::bucket"])
+    assert out["IsTruncated"] is False
+    results = out["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalResourceName"], r["EvalDecision"]) for r in results] == [
+        ("s3:PutObject", "arn:aws:s3:::bucket", "allowed"),
+        ("s3:GetObjectVersion", "arn:aws:s3:::bucket", "implicitDeny")]
+    assert [s["SourcePolicyId"] for s in results[0]["MatchedStatements"]] == ["put-object"]
+    assert results[1]["MatchedStatements"] == []
+
+
 # TestIAMPolicyEncoding
 
 TARGET = quote_plus("arn:aws:apigateway:us-east-1::/restapis/aaeeieije")
@@ -399,6 +433,9 @@ def test_service_specific_credential_lifecycle(iam, account, service):
     assert shape(created) == recorded({"ServiceSpecificCredential": {
         **CREDENTIAL, "ServicePassword": "p"}})
     cred = created["ServiceSpecificCredential"]
+    assert len(cred["ServicePassword"]) == 60 and cred["ServicePassword"].endswith("=")
+    assert len(cred["ServiceSpecificCredentialId"]) == 21
+    assert cred["ServiceSpecificCredentialId"].startswith("ACCA")
     assert cred["ServiceUserName"] == f"ssc-user-at-{account.account_id}"
     assert cred["ServiceName"] == service and cred["UserName"] == "ssc-user"
     cred_id = cred["ServiceSpecificCredentialId"]

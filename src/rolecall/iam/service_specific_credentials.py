@@ -38,7 +38,9 @@ def _require_supported(service: str) -> None:
 
 
 def _password() -> str:
-    return base64.b64encode(secrets.token_bytes(32)).decode()
+    """60 characters ending in "=", the form of the passwords IAM hands out (as LocalStack's
+    AWS-validated emulation of this API reproduces them): 44 random bytes in base64."""
+    return base64.b64encode(secrets.token_bytes(44)).decode()
 
 
 def _caller_user(ctx: CallContext, params: dict[str, Any]) -> User | None:
