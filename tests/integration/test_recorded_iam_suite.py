@@ -546,11 +546,10 @@ def test_update_service_specific_credential_with_an_invalid_status(iam):
     # test_iam.py: TestIAMServiceSpecificCredentials::test_invalid_update_parameters (the
     # status is checked before the credential is looked up, and nothing changes)
     cred_id = _credential(iam)
-    code, message, status = _error(iam.update_service_specific_credential,
-                                   ServiceSpecificCredentialId=cred_id, Status="Invalid")
-    assert (code, status) == ("ValidationError", 400)
-    assert message.startswith("1 validation error detected: Value at 'status' failed to "
-                              "satisfy constraint: Member must satisfy enum value set")
+    assert _error(iam.update_service_specific_credential, ServiceSpecificCredentialId=cred_id,
+                  Status="Invalid") == (
+        "ValidationError", "1 validation error detected: Value at 'status' failed to satisfy "
+        "constraint: Member must satisfy enum value set", 400)
     listed = iam.list_service_specific_credentials(UserName="ssc-user")
     assert listed["ServiceSpecificCredentials"][0]["Status"] == "Active"
 
