@@ -225,7 +225,8 @@ def test_a_role_with_attached_policies_cannot_be_deleted(iam):
     document = json.dumps({"Version": "2012-10-17", "Statement": [{
         "Action": ["s3:GetReplicationConfiguration", "s3:GetObjectVersion", "s3:ListBucket"],
         "Effect": "Allow", "Resource": ["arn:aws:s3:::bucket_name"]}]})
-    arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess",
+    arns = ["arn:aws:iam::aws:policy/AWSLambdaExecute",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
             iam.create_policy(PolicyName="s3-role-policy", Path="/",
                               PolicyDocument=document)["Policy"]["Arn"]]
     for arn in arns:
@@ -555,6 +556,77 @@ def test_update_service_specific_credential_with_an_invalid_status(iam):
 
 
 # TestIAMServiceRoles
+
+# The services test_iam.py's TestIAMServiceRoles creates a service-linked role for on AWS;
+# the first three take a CustomSuffix, the others refuse one.
+SUFFIX_TAKEN = ["autoscaling.amazonaws.com", "connect.amazonaws.com", "lexv2.amazonaws.com"]
+SUFFIX_REFUSED = [
+    "accountdiscovery.ssm.amazonaws.com", "acm.amazonaws.com", "appmesh.amazonaws.com",
+    "autoscaling-plans.amazonaws.com", "backup.amazonaws.com", "batch.amazonaws.com",
+    "cassandra.application-autoscaling.amazonaws.com", "cks.kms.amazonaws.com",
+    "cloudtrail.amazonaws.com", "codestar-notifications.amazonaws.com", "config.amazonaws.com",
+    "dms-fleet-advisor.amazonaws.com", "dms.amazonaws.com", "docdb-elastic.amazonaws.com",
+    "ec2-instance-connect.amazonaws.com", "ec2.application-autoscaling.amazonaws.com",
+    "ecr.amazonaws.com", "ecs.amazonaws.com", "eks-connector.amazonaws.com",
+    "eks-fargate.amazonaws.com", "eks-nodegroup.amazonaws.com", "eks.amazonaws.com",
+    "elasticache.amazonaws.com", "elasticbeanstalk.amazonaws.com",
+    "elasticfilesystem.amazonaws.com", "elasticloadbalancing.amazonaws.com",
+    "email.cognito-idp.amazonaws.com", "emr-containers.amazonaws.com", "emrwal.amazonaws.com",
+    "fis.amazonaws.com", "grafana.amazonaws.com", "imagebuilder.amazonaws.com",
+    "iotmanagedintegrations.amazonaws.com", "kafka.amazonaws.com",
+    "kafkaconnect.amazonaws.com", "lakeformation.amazonaws.com", "lex.amazonaws.com",
+    "lightsail.amazonaws.com", "m2.amazonaws.com", "memorydb.amazonaws.com",
+    "mq.amazonaws.com", "mrk.kms.amazonaws.com", "notifications.amazonaws.com",
+    "observability.aoss.amazonaws.com", "opensearchservice.amazonaws.com",
+    "ops.apigateway.amazonaws.com", "ops.emr-serverless.amazonaws.com",
+    "opsdatasync.ssm.amazonaws.com", "opsinsights.ssm.amazonaws.com",
+    "pullthroughcache.ecr.amazonaws.com", "ram.amazonaws.com", "rds.amazonaws.com",
+    "redshift.amazonaws.com", "replication.cassandra.amazonaws.com",
+    "replication.ecr.amazonaws.com", "repository.sync.codeconnections.amazonaws.com",
+    "resource-explorer-2.amazonaws.com", "rolesanywhere.amazonaws.com",
+    "s3-outposts.amazonaws.com", "ses.amazonaws.com", "shield.amazonaws.com",
+    "ssm-incidents.amazonaws.com", "ssm-quicksetup.amazonaws.com", "ssm.amazonaws.com",
+    "sso.amazonaws.com", "vpcorigin.cloudfront.amazonaws.com", "waf.amazonaws.com",
+    "wafv2.amazonaws.com"]
+
+
+@pytest.mark.parametrize("service", SUFFIX_TAKEN + SUFFIX_REFUSED)
+def test_service_linked_role_of_each_recorded_service(iam, account, service):
+    # test_iam.py: TestIAMServiceRoles::test_service_role_lifecycle (describe-response,
+    # inline-role-policies, attached-role-policies for each service)
+    name = iam.create_service_linked_role(AWSServiceName=service)["Role"]["RoleName"]
+    assert name.startswith("AWSServiceRoleFor")
+    got = iam.get_role(RoleName=name)["Role"]
+    assert got["Path"] == f"/aws-service-role/{service}/"
+    assert got["Arn"] == f"arn:aws:iam::{account.account_id}:role/aws-service-role/{service}/{name}"
+    assert got["MaxSessionDuration"] == 3600
+    assert [s["Principal"] for s in got["AssumeRolePolicyDocument"]["Statement"]] == [
+        {"Service": service}]
+    assert shape(iam.list_role_policies(RoleName=name)) == recorded(
+        {"IsTruncated": False, "PolicyNames": []})
+    attached = iam.list_attached_role_policies(RoleName=name)
+    assert attached["IsTruncated"] is False
+    assert len(attached["AttachedPolicies"]) == 1
+    assert attached["AttachedPolicies"][0]["PolicyArn"].startswith("arn:aws:iam::aws:policy/")
+
+
+@pytest.mark.parametrize("service", SUFFIX_TAKEN)
+def test_service_linked_role_with_a_custom_suffix(iam, service):
+    # test_iam.py: TestIAMServiceRoles::test_service_role_lifecycle_custom_suffix
+    name = iam.create_service_linked_role(AWSServiceName=service, CustomSuffix="suffix1")[
+        "Role"]["RoleName"]
+    assert name.startswith("AWSServiceRoleFor") and name.endswith("_suffix1")
+    assert iam.get_role(RoleName=name)["Role"]["Path"] == f"/aws-service-role/{service}/"
+    assert len(iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]) == 1
+
+
+@pytest.mark.parametrize("service", SUFFIX_REFUSED)
+def test_service_linked_role_refuses_a_custom_suffix(iam, service):
+    # test_iam.py: TestIAMServiceRoles::test_service_role_lifecycle_custom_suffix_not_allowed
+    assert _error(iam.create_service_linked_role, AWSServiceName=service,
+                  CustomSuffix="testsuffix") == (
+        "InvalidInput", f"Custom suffix is not allowed for {service}", 400)
+    assert iam.list_roles(PathPrefix="/aws-service-role/")["Roles"] == []
 
 
 def test_service_linked_role_lifecycle(iam, account):
