@@ -278,8 +278,9 @@ def test_list_roles_leaves_the_boundary_out(iam):
     path = "/bounded-prefix/"
     iam.create_role(RoleName="bounded-listed", Path=path,
                     AssumeRolePolicyDocument=json.dumps(EC2_TRUST_DOC))
+    boundary = iam.create_policy(PolicyName="listed-boundary", PolicyDocument=LIST_FUNCTIONS)
     iam.put_role_permissions_boundary(RoleName="bounded-listed",
-                                      PermissionsBoundary="arn:aws:iam::aws:policy/ReadOnlyAccess")
+                                      PermissionsBoundary=boundary["Policy"]["Arn"])
     listed = iam.list_roles(PathPrefix=path)
     assert shape(listed) == recorded({"IsTruncated": False, "Roles": [
         _role(EC2_TRUST_DOC, path, MaxSessionDuration=3600)]})
