@@ -182,7 +182,8 @@ def _authenticate(call: _Call) -> None:
 
 def _parse(call: _Call) -> None:
     call.params = call.protocol.parse(call.model.input_shape, call.form, call.request.body)
-    validate.validate(call.model.input_shape, call.params, show_values=call.service == "sts")
+    validate.validate(call.model.input_shape, call.params, show_values=call.service == "sts",
+                      enum_values=call.service != "iam")
 
 
 def _execute(call: _Call) -> bytes:

@@ -113,9 +113,11 @@ def test_a_list_of_scalars_is_one_problem_on_the_list():
 def test_validation_of_lengths_enums_and_nested_members():
     with pytest.raises(AWSError) as err:
         validate.validate(_input("iam", "UpdateAccessKey"),
-                          {"AccessKeyId": "AKIA" * 5, "Status": "Paused"})
-    assert ("Value at 'status' failed to satisfy constraint: Member must satisfy "
-            "enum value set: [Active, Inactive, Expired]") in err.value.message
+                          {"AccessKeyId": "AKIA" * 5, "Status": "Paused"}, enum_values=False)
+    # IAM names neither the value nor the enum's values (LocalStack's AWS-validated test_iam.py,
+    # TestIAMServiceSpecificCredentials::test_invalid_update_parameters).
+    assert err.value.message.endswith(
+        "Value at 'status' failed to satisfy constraint: Member must satisfy enum value set")
     with pytest.raises(AWSError) as err:
         validate.validate(_input("iam", "TagRole"),
                           {"RoleName": "r", "Tags": [{"Key": "k" * 129, "Value": "v"}]})

@@ -28,13 +28,19 @@ SUPPORTED_SERVICES = ("codecommit.amazonaws.com", "cassandra.amazonaws.com")
 
 
 def _require_supported(service: str) -> None:
+    """IAM answers an unsupported service as an entity not found (NoSuchEntity, 404), not with
+    the NotSupportedService its reference lists: LocalStack's AWS-validated test_iam.py,
+    TestIAMServiceSpecificCredentials::test_create_service_specific_credential_invalid_service
+    and test_list_service_specific_credential_different_service."""
     if service not in SUPPORTED_SERVICES:
-        raise AWSError("NotSupportedService",
-                       f"No such service {service} is supported for Service-Specific Credentials")
+        raise AWSError("NoSuchEntity",
+                       f"No such service {service} is supported for Service Specific Credentials")
 
 
 def _password() -> str:
-    return base64.b64encode(secrets.token_bytes(32)).decode()
+    """60 characters ending in "=", the form of the passwords IAM hands out (as LocalStack's
+    AWS-validated emulation of this API reproduces them): 44 random bytes in base64."""
+    return base64.b64encode(secrets.token_bytes(44)).decode()
 
 
 def _caller_user(ctx: CallContext, params: dict[str, Any]) -> User | None:
@@ -53,8 +59,7 @@ def _find(ctx: CallContext, params: dict[str, Any]) -> tuple[ServiceSpecificCred
     row = ctx.db.get(ServiceSpecificCredential, cred_id)
     if (row is None or user is None or row.account_id != ctx.account_id
             or row.user_id != user.id):
-        raise AWSError("NoSuchEntity",
-                       f"No such credential {cred_id} exists for the specified user.")
+        raise AWSError("NoSuchEntity", f"No such credential {cred_id} exists")
     return row, user
 
 
@@ -115,12 +120,20 @@ def list_service_specific_credentials(ctx: CallContext, params: dict[str, Any]
     if not params.get("AllUsers"):
         user = _caller_user(ctx, params)
         if user is None:
-            return paginate([], params, "ServiceSpecificCredentials")
+            return _listed(paginate([], params, "ServiceSpecificCredentials"))
         query = query.where(ServiceSpecificCredential.user_id == user.id)
     rows = ctx.db.execute(query).all()
-    page = paginate(rows, params, "ServiceSpecificCredentials")
+    return _listed(paginate(rows, params, "ServiceSpecificCredentials"))
+
+
+def _listed(page: dict[str, Any]) -> dict[str, Any]:
+    """A whole list answers its credentials alone, without ``IsTruncated`` (LocalStack's
+    AWS-validated test_iam.py, TestIAMServiceSpecificCredentials::
+    test_service_specific_credential_lifecycle); a cut page says so and where to go on."""
     page["ServiceSpecificCredentials"] = [_shape(row, name)
                                           for row, name in page["ServiceSpecificCredentials"]]
+    if not page["IsTruncated"]:
+        del page["IsTruncated"]
     return page
 
 
