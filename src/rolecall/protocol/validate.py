@@ -35,8 +35,8 @@ def validate(shape: Shape | None, params: dict[str, Any], *, show_values: bool =
     _check_structure(shape, params, "", problems, show_values, enum_values)
     if problems and all(_is_path_pattern(p) for p in problems):
         raise AWSError("ValidationError", PATH_INVALID)
-    _in_aws_order(problems)
     if problems:
+        _in_aws_order(problems)
         count = len(problems)
         noun = "error" if count == 1 else "errors"
         raise AWSError(
