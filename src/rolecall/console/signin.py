@@ -91,6 +91,7 @@ def _check_password(view: View, account_field: str, user_name: str,
                                     success=False, mfa_used=False)
             return None, False
         user.password_last_used = dt.datetime.fromtimestamp(view.server.clock(), dt.UTC)
+        db.flush()  # written before the user leaves the session, which would drop the change
         db.expunge(user)
         return user, profile.password_reset_required
 
