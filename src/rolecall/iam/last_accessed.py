@@ -247,7 +247,9 @@ def _report(db: Session, job: LastAccessedJob) -> list[dict[str, Any]]:
                 if action_last_accessed.tracked(namespace, actions[name])
             ]
         services.append(entry)
-    services.sort(key=lambda s: s["ServiceName"].lower())
+    # By name, capitals first: "AWS Identity and Access Management" before "Amazon Simple
+    # Storage Service", as botocore's IAM examples list them (GetServiceLastAccessedDetails).
+    services.sort(key=lambda s: s["ServiceName"])
     return services
 
 
