@@ -146,8 +146,10 @@ def _build(ctx: CallContext, org: Organization, ids: list[str],
     details = []
     for namespace in sorted(services):
         entry = seen.get(namespace)
+        # A service no account attempted still counts its entities: 0, as botocore's IAM
+        # examples show (GetOrganizationsAccessReport).
         detail: dict[str, Any] = {"ServiceName": service_names()[namespace],
-                                  "ServiceNamespace": namespace}
+                                  "ServiceNamespace": namespace, "TotalAuthenticatedEntities": 0}
         if entry is not None:
             detail.update({"Region": entry["region"], "EntityPath": entry["path"],
                            "LastAuthenticatedTime": entry["when"].isoformat(),
