@@ -189,7 +189,7 @@ def test_get_account_password_policy(iam):
         RequireNumbers=True, RequireSymbols=True, RequireUppercaseCharacters=False)
     documented = example("iam", "GetAccountPasswordPolicy",
                          "5e4598c7-c425-431f-8af1-19073b3c4a5f")
-    # ExpirePasswords follows from MaxPasswordAge: true here, false in the example, a value.
+    # Values may differ: ExpirePasswords is true here, as a MaxPasswordAge makes it.
     assert shape(iam.get_account_password_policy()) == recorded(documented)
 
 
@@ -364,7 +364,7 @@ def test_list_signing_certificates(iam):
 
 
 def _console_sign_in(account, user: str, password: str) -> None:
-    """Sign in at the console as ``user``: IAM's PasswordLastUsed is a console sign-in."""
+    """Sign in at the console as ``user``: PasswordLastUsed is the last such sign-in."""
     console = f"{account.endpoint}/_rolecall/console/signin"
     with requests.Session() as browser:
         form = browser.get(console, timeout=10).text
