@@ -22,9 +22,9 @@ import uuid
 from typing import Any
 
 import botocore
+import httpx
 import pyotp
 import pytest
-import requests
 from botocore.exceptions import ClientError
 
 from tests.conftest import new_account
@@ -366,10 +366,10 @@ def test_list_signing_certificates(iam):
 def _console_sign_in(account, user: str, password: str) -> None:
     """Sign in at the console as ``user``: PasswordLastUsed is the last such sign-in."""
     console = f"{account.endpoint}/_rolecall/console/signin"
-    with requests.Session() as browser:
-        form = browser.get(console, timeout=10).text
+    with httpx.Client(timeout=10) as browser:
+        form = browser.get(console).text
         csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-        answer = browser.post(console, timeout=10, allow_redirects=False, data={
+        answer = browser.post(console, data={
             "csrf": csrf, "account": account.account_id, "username": user,
             "password": password})
     assert answer.status_code in (302, 303), answer.text
