@@ -46,3 +46,13 @@ def recorded_error(call, **params) -> dict:
 
 def sender(code: str, message: str, status: int) -> dict:
     return {"Error": {"Code": code, "Message": message, "Type": "Sender"}, "Status": status}
+
+
+def refusal(call, **params) -> tuple[str, str, int]:
+    """A sender's error as (code, message, status)."""
+    with pytest.raises(ClientError) as err:
+        call(**params)
+    response = err.value.response
+    assert response["Error"]["Type"] == "Sender"
+    return (response["Error"]["Code"], response["Error"]["Message"],
+            response["ResponseMetadata"]["HTTPStatusCode"])

@@ -13,9 +13,8 @@ import time
 from urllib.parse import quote_plus
 
 import pytest
-from botocore.exceptions import ClientError
 
-from .recorded import recorded, shape
+from .recorded import recorded, refusal, shape
 
 GET_USER_DOC = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "sgetuser", "Effect": "Allow", "Action": ["iam:GetUser"], "Resource": "*"}]})
@@ -35,15 +34,6 @@ def _role(trust: dict, path: str = "/", **more) -> dict:
     """A recorded role: what CreateRole answers, plus the members a test adds."""
     return {"Arn": "a", "AssumeRolePolicyDocument": trust, "CreateDate": "<datetime>",
             "Path": path, "RoleId": "<role-id:1>", "RoleName": "<role-name:1>", **more}
-
-
-def _error(call, **params) -> tuple[str, str, int]:
-    with pytest.raises(ClientError) as err:
-        call(**params)
-    response = err.value.response
-    assert response["Error"]["Type"] == "Sender"
-    return (response["Error"]["Code"], response["Error"]["Message"],
-            response["ResponseMetadata"]["HTTPStatusCode"])
 
 
 def _as_user(account, iam, name: str, service: str, policy: str = GET_USER_DOC):
@@ -81,7 +71,7 @@ def test_get_user_without_user_name_as_a_role(account, iam):
     as_role = account.client("iam", access_key_id=creds["AccessKeyId"],
                              secret_access_key=creds["SecretAccessKey"],
                              session_token=creds["SessionToken"])
-    assert _error(as_role.get_user) == (
+    assert refusal(as_role.get_user) == (
         "ValidationError", "Must specify userName when calling with non-User credentials", 400)
 
 
@@ -120,7 +110,7 @@ def test_create_role_with_a_trailing_comma_in_its_trust_policy(iam):
           ]
         }
         """
-    assert _error(iam.create_role, RoleName="trailing-comma",
+    assert refusal(iam.create_role, RoleName="trailing-comma",
                   AssumeRolePolicyDocument=document) == (
         "MalformedPolicyDocument", "This policy contains invalid Json", 400)
     assert iam.list_roles()["Roles"] == []
@@ -159,7 +149,7 @@ def test_attach_a_policy_to_a_new_user_then_delete_both(iam, account):
     iam.detach_user_policy(UserName="attached-user", PolicyArn=arn)
     iam.delete_policy(PolicyArn=arn)
     iam.delete_user(UserName="attached-user")
-    assert _error(iam.get_user, UserName="attached-user") == (
+    assert refusal(iam.get_user, UserName="attached-user") == (
         "NoSuchEntity", "The user with name attached-user cannot be found.", 404)
 
 
@@ -169,7 +159,7 @@ def test_delete_a_policy_that_does_not_exist(iam, account):
     # as recorded for TagPolicy and DetachRolePolicy in test_iam_policies.snapshot.json and
     # test_iam_roles.snapshot.json)
     arn = f"arn:aws:iam::{account.account_id}:policy/non-existent-policy"
-    assert _error(iam.delete_policy, PolicyArn=arn) == (
+    assert refusal(iam.delete_policy, PolicyArn=arn) == (
         "NoSuchEntity", f"Policy {arn} was not found.", 404)
 
 
@@ -178,7 +168,7 @@ def test_recreate_a_role(iam):
     trust = json.dumps(LAMBDA_TRUST_DOC)
     assert iam.create_role(RoleName="twice", AssumeRolePolicyDocument=trust
                            )["ResponseMetadata"]["HTTPStatusCode"] == 200
-    assert _error(iam.create_role, RoleName="twice", AssumeRolePolicyDocument=trust) == (
+    assert refusal(iam.create_role, RoleName="twice", AssumeRolePolicyDocument=trust) == (
         "EntityAlreadyExists", "Role with name twice already exists.", 409)
 
 
@@ -231,7 +221,7 @@ def test_a_role_with_attached_policies_cannot_be_deleted(iam):
                               PolicyDocument=document)["Policy"]["Arn"]]
     for arn in arns:
         iam.attach_role_policy(RoleName="s3-role", PolicyArn=arn)
-    assert _error(iam.delete_role, RoleName="s3-role") == (
+    assert refusal(iam.delete_role, RoleName="s3-role") == (
         "DeleteConflict", "Cannot delete entity, must detach all policies first.", 409)
     for arn in arns:
         iam.detach_role_policy(RoleName="s3-role", PolicyArn=arn)
@@ -323,11 +313,11 @@ def test_attach_policy_arn_errors(iam, kind):
     created = iam.create_policy(PolicyName="attachable-policy-name", PolicyDocument=LIST_FUNCTIONS)
     assert shape(created) == recorded(CREATED_POLICY)
     arn = created["Policy"]["Arn"]
-    assert _error(attach, PolicyArn="longpolicynamebutnoarn", **target) == (
+    assert refusal(attach, PolicyArn="longpolicynamebutnoarn", **target) == (
         "ValidationError", "ARN longpolicynamebutnoarn is not valid.", 400)
-    assert _error(attach, PolicyArn="attachable-policy-name", **target) == (
+    assert refusal(attach, PolicyArn="attachable-policy-name", **target) == (
         "ValidationError", "ARN attachable-policy-name is not valid.", 400)
-    assert _error(attach, PolicyArn=f"{arn}123", **target) == (
+    assert refusal(attach, PolicyArn=f"{arn}123", **target) == (
         "NoSuchEntity", f"Policy {arn}123 does not exist or is not attachable.", 404)
     attached = attach(PolicyArn=arn, **target)
     assert shape(attached) == {}
@@ -467,9 +457,9 @@ def test_service_specific_credential_for_an_unknown_user(iam):
     # test_iam.py: TestIAMServiceSpecificCredentials::
     # test_create_service_specific_credential_invalid_user (the user is looked up first)
     missing = ("NoSuchEntity", "The user with name non-existent-user cannot be found.", 404)
-    assert _error(iam.create_service_specific_credential, UserName="non-existent-user",
+    assert refusal(iam.create_service_specific_credential, UserName="non-existent-user",
                   ServiceName=CODECOMMIT) == missing
-    assert _error(iam.create_service_specific_credential, UserName="non-existent-user",
+    assert refusal(iam.create_service_specific_credential, UserName="non-existent-user",
                   ServiceName="nonexistentservice.amazonaws.com") == missing
 
 
@@ -479,7 +469,7 @@ def test_service_specific_credential_for_an_unsupported_service(iam, service):
     # test_iam.py: TestIAMServiceSpecificCredentials::
     # test_create_service_specific_credential_invalid_service
     iam.create_user(UserName="ssc-user")
-    assert _error(iam.create_service_specific_credential, UserName="ssc-user",
+    assert refusal(iam.create_service_specific_credential, UserName="ssc-user",
                   ServiceName=service) == _no_such_service(service)
     assert iam.list_service_specific_credentials(UserName="ssc-user")[
         "ServiceSpecificCredentials"] == []
@@ -489,7 +479,7 @@ def test_list_service_specific_credentials_of_another_service(iam):
     # test_iam.py: TestIAMServiceSpecificCredentials::
     # test_list_service_specific_credential_different_service
     iam.create_user(UserName="ssc-user")
-    assert _error(iam.list_service_specific_credentials, UserName="ssc-user",
+    assert refusal(iam.list_service_specific_credentials, UserName="ssc-user",
                   ServiceName="nonexistentservice.amazonaws.com") == _no_such_service(
         "nonexistentservice.amazonaws.com")
     iam.create_service_specific_credential(UserName="ssc-user", ServiceName=CODECOMMIT)
@@ -502,7 +492,7 @@ def test_delete_a_user_holding_a_service_specific_credential(iam):
     # test_delete_user_after_service_credential_created
     iam.create_user(UserName="ssc-user")
     iam.create_service_specific_credential(UserName="ssc-user", ServiceName=CODECOMMIT)
-    assert _error(iam.delete_user, UserName="ssc-user") == (
+    assert refusal(iam.delete_user, UserName="ssc-user") == (
         "DeleteConflict", "Cannot delete entity, must remove referenced objects first.", 409)
 
 
@@ -516,11 +506,11 @@ def test_service_specific_credential_of_an_unknown_user(iam):
     # test_iam.py: TestIAMServiceSpecificCredentials::test_id_match_user_mismatch
     cred_id = _credential(iam)
     missing = ("NoSuchEntity", "The user with name wrong-user-name cannot be found.", 404)
-    assert _error(iam.update_service_specific_credential, UserName="wrong-user-name",
+    assert refusal(iam.update_service_specific_credential, UserName="wrong-user-name",
                   ServiceSpecificCredentialId=cred_id, Status="Inactive") == missing
-    assert _error(iam.reset_service_specific_credential, UserName="wrong-user-name",
+    assert refusal(iam.reset_service_specific_credential, UserName="wrong-user-name",
                   ServiceSpecificCredentialId=cred_id) == missing
-    assert _error(iam.delete_service_specific_credential, UserName="wrong-user-name",
+    assert refusal(iam.delete_service_specific_credential, UserName="wrong-user-name",
                   ServiceSpecificCredentialId=cred_id) == missing
 
 
@@ -536,11 +526,11 @@ def test_service_specific_credential_of_an_unknown_id(iam, wrong_id):
                     "satisfy regular expression pattern: [\\w]+", 400)
     else:
         expected = ("NoSuchEntity", f"No such credential {wrong_id} exists", 404)
-    assert _error(iam.update_service_specific_credential, UserName="ssc-user",
+    assert refusal(iam.update_service_specific_credential, UserName="ssc-user",
                   ServiceSpecificCredentialId=wrong_id, Status="Inactive") == expected
-    assert _error(iam.reset_service_specific_credential, UserName="ssc-user",
+    assert refusal(iam.reset_service_specific_credential, UserName="ssc-user",
                   ServiceSpecificCredentialId=wrong_id) == expected
-    assert _error(iam.delete_service_specific_credential, UserName="ssc-user",
+    assert refusal(iam.delete_service_specific_credential, UserName="ssc-user",
                   ServiceSpecificCredentialId=wrong_id) == expected
 
 
@@ -548,7 +538,7 @@ def test_update_service_specific_credential_with_an_invalid_status(iam):
     # test_iam.py: TestIAMServiceSpecificCredentials::test_invalid_update_parameters (the
     # status is checked before the credential is looked up, and nothing changes)
     cred_id = _credential(iam)
-    assert _error(iam.update_service_specific_credential, ServiceSpecificCredentialId=cred_id,
+    assert refusal(iam.update_service_specific_credential, ServiceSpecificCredentialId=cred_id,
                   Status="Invalid") == (
         "ValidationError", "1 validation error detected: Value at 'status' failed to satisfy "
         "constraint: Member must satisfy enum value set", 400)
@@ -624,7 +614,7 @@ def test_service_linked_role_with_a_custom_suffix(iam, service):
 @pytest.mark.parametrize("service", SUFFIX_REFUSED)
 def test_service_linked_role_refuses_a_custom_suffix(iam, service):
     # test_iam.py: TestIAMServiceRoles::test_service_role_lifecycle_custom_suffix_not_allowed
-    assert _error(iam.create_service_linked_role, AWSServiceName=service,
+    assert refusal(iam.create_service_linked_role, AWSServiceName=service,
                   CustomSuffix="testsuffix") == (
         "InvalidInput", f"Custom suffix is not allowed for {service}", 400)
     assert iam.list_roles(PathPrefix="/aws-service-role/")["Roles"] == []
@@ -673,7 +663,7 @@ def test_service_linked_role_that_already_exists(iam):
     # test_iam.py: TestIAMServiceRoles::test_service_role_already_exists (the suite reads the
     # role name as the fourth word of the message)
     iam.create_service_linked_role(AWSServiceName="batch.amazonaws.com")
-    code, message, status = _error(iam.create_service_linked_role,
+    code, message, status = refusal(iam.create_service_linked_role,
                                    AWSServiceName="batch.amazonaws.com")
     assert (code, status) == ("InvalidInput", 400)
     assert message.split()[3] == "AWSServiceRoleForBatch"

@@ -13,9 +13,8 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
-from .recorded import recorded, shape
+from .recorded import recorded, refusal, shape
 
 TRUST_DOC = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
@@ -72,15 +71,6 @@ BAD_VERSION_ID = ("ValidationError", "1 validation error detected: Value at 'ver
                   r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?", 400)
 
 
-def _error(call, **params) -> tuple[str, str, int]:
-    with pytest.raises(ClientError) as err:
-        call(**params)
-    response = err.value.response
-    assert response["Error"]["Type"] == "Sender"
-    return (response["Error"]["Code"], response["Error"]["Message"],
-            response["ResponseMetadata"]["HTTPStatusCode"])
-
-
 def _missing(noun: str, name: str) -> tuple[str, str, int]:
     return ("NoSuchEntity", f"The {noun} with name {name} cannot be found.", 404)
 
@@ -95,11 +85,11 @@ def _tags(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 def test_role_errors(iam):
     # TestRoleLifecycle::test_role_errors
     gone = _missing("role", "test-nonexistent-role")
-    assert _error(iam.get_role, RoleName="test-nonexistent-role") == gone
-    assert _error(iam.update_role, RoleName="test-nonexistent-role", Description="test") == gone
-    assert _error(iam.delete_role, RoleName="test-nonexistent-role") == gone
+    assert refusal(iam.get_role, RoleName="test-nonexistent-role") == gone
+    assert refusal(iam.update_role, RoleName="test-nonexistent-role", Description="test") == gone
+    assert refusal(iam.delete_role, RoleName="test-nonexistent-role") == gone
     iam.create_role(RoleName="twice", AssumeRolePolicyDocument=TRUST)
-    assert _error(iam.create_role, RoleName="twice", AssumeRolePolicyDocument=TRUST) == (
+    assert refusal(iam.create_role, RoleName="twice", AssumeRolePolicyDocument=TRUST) == (
         "EntityAlreadyExists", "Role with name twice already exists.", 409)
 
 
@@ -109,22 +99,22 @@ def test_delete_role_conflicts(iam):
     iam.create_role(RoleName="held", AssumeRolePolicyDocument=TRUST)
     arn = iam.create_policy(PolicyName="holding", PolicyDocument=LIST_ONE_BUCKET)["Policy"]["Arn"]
     iam.attach_role_policy(RoleName="held", PolicyArn=arn)
-    assert _error(iam.delete_role, RoleName="held") == (
+    assert refusal(iam.delete_role, RoleName="held") == (
         "DeleteConflict", "Cannot delete entity, must detach all policies first.", 409)
     iam.detach_role_policy(RoleName="held", PolicyArn=arn)
     iam.put_role_policy(RoleName="held", PolicyName="inline", PolicyDocument=LIST_ONE_BUCKET)
-    assert _error(iam.delete_role, RoleName="held") == (
+    assert refusal(iam.delete_role, RoleName="held") == (
         "DeleteConflict", "Cannot delete entity, must delete policies first.", 409)
     iam.delete_role_policy(RoleName="held", PolicyName="inline")
     created = iam.create_instance_profile(InstanceProfileName="holder")
     assert shape(created) == recorded({"InstanceProfile": PROFILE})
     iam.add_role_to_instance_profile(InstanceProfileName="holder", RoleName="held")
-    assert _error(iam.delete_role, RoleName="held") == (
+    assert refusal(iam.delete_role, RoleName="held") == (
         "DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.",
         409)
     iam.remove_role_from_instance_profile(InstanceProfileName="holder", RoleName="held")
     assert shape(iam.delete_role(RoleName="held")) == EMPTY
-    assert _error(iam.get_role, RoleName="held") == _missing("role", "held")
+    assert refusal(iam.get_role, RoleName="held") == _missing("role", "held")
 
 
 def test_update_role(iam):
@@ -154,7 +144,7 @@ def test_update_assume_role_policy(iam):
     assert created["Role"]["AssumeRolePolicyDocument"] == listed
 
     def refused(document: str) -> tuple[str, str, int]:
-        return _error(iam.update_assume_role_policy, RoleName="trusting",
+        return refusal(iam.update_assume_role_policy, RoleName="trusting",
                       PolicyDocument=document)
 
     assert refused("not valid json") == (
@@ -222,7 +212,7 @@ def test_role_permissions_boundary_lifecycle(iam):
     iam.put_role_permissions_boundary(RoleName="bounded", PermissionsBoundary=arn)
     listed = iam.list_roles()["Roles"]
     assert shape(listed) == recorded([{**LISTED_ROLE, "Description": "d"}])
-    assert _error(iam.put_role_permissions_boundary, RoleName="nonexistent-role",
+    assert refusal(iam.put_role_permissions_boundary, RoleName="nonexistent-role",
                   PermissionsBoundary=arn) == _missing("role", "nonexistent-role")
 
 
@@ -243,13 +233,13 @@ def test_role_inline_policies(iam):
     iam.delete_role_policy(RoleName="inline", PolicyName="policy-1")
     assert iam.list_role_policies(RoleName="inline")["PolicyNames"] == ["policy-2"]
     gone = ("NoSuchEntity", "The role policy with name policy-1 cannot be found.", 404)
-    assert _error(iam.get_role_policy, RoleName="inline", PolicyName="policy-1") == gone
-    assert _error(iam.delete_role_policy, RoleName="inline", PolicyName="policy-1") == gone
+    assert refusal(iam.get_role_policy, RoleName="inline", PolicyName="policy-1") == gone
+    assert refusal(iam.delete_role_policy, RoleName="inline", PolicyName="policy-1") == gone
     no_role = _missing("role", "nonexistent-role")
-    assert _error(iam.put_role_policy, RoleName="nonexistent-role", PolicyName="p",
+    assert refusal(iam.put_role_policy, RoleName="nonexistent-role", PolicyName="p",
                   PolicyDocument=LIST_ONE_BUCKET) == no_role
-    assert _error(iam.get_role_policy, RoleName="nonexistent-role", PolicyName="p") == no_role
-    assert _error(iam.delete_role_policy, RoleName="nonexistent-role", PolicyName="p") == no_role
+    assert refusal(iam.get_role_policy, RoleName="nonexistent-role", PolicyName="p") == no_role
+    assert refusal(iam.delete_role_policy, RoleName="nonexistent-role", PolicyName="p") == no_role
 
 
 def test_role_managed_policies(iam, account):
@@ -263,13 +253,13 @@ def test_role_managed_policies(iam, account):
     arn = created["Policy"]["Arn"]
     empty = recorded({"AttachedPolicies": [], "IsTruncated": False})
     assert shape(iam.list_attached_role_policies(RoleName="managed")) == empty
-    assert _error(iam.detach_role_policy, RoleName="managed", PolicyArn=arn) == (
+    assert refusal(iam.detach_role_policy, RoleName="managed", PolicyArn=arn) == (
         "NoSuchEntity", f"Policy {arn} was not found.", 404)
     for not_an_arn in ("longpolicynamebutnoarn", "test-policy-a1b2c3d4"):
-        assert _error(iam.attach_role_policy, RoleName="managed", PolicyArn=not_an_arn) == (
+        assert refusal(iam.attach_role_policy, RoleName="managed", PolicyArn=not_an_arn) == (
             "ValidationError", f"ARN {not_an_arn} is not valid.", 400)
     ghost = f"arn:aws:iam::{account.account_id}:policy/nonexistent-policy"
-    assert _error(iam.attach_role_policy, RoleName="managed", PolicyArn=ghost) == (
+    assert refusal(iam.attach_role_policy, RoleName="managed", PolicyArn=ghost) == (
         "NoSuchEntity", f"Policy {ghost} does not exist or is not attachable.", 404)
     iam.attach_role_policy(RoleName="managed", PolicyArn=arn)
     assert iam.list_attached_role_policies(RoleName="managed")["AttachedPolicies"] == [
@@ -298,10 +288,10 @@ def test_attach_detach_aws_managed_policies(iam):
     iam.detach_role_policy(RoleName="aws-managed", PolicyArn=emr)
     assert [p["PolicyName"] for p in iam.list_policies(OnlyAttached=True)["Policies"]] == [
         "AWSControlTowerServiceRolePolicy"]
-    assert _error(iam.detach_role_policy, RoleName="aws-managed", PolicyArn=emr) == (
+    assert refusal(iam.detach_role_policy, RoleName="aws-managed", PolicyArn=emr) == (
         "NoSuchEntity", f"Policy {emr} was not found.", 404)
     nothing = "arn:aws:iam::aws:policy/Nonexistent"
-    assert _error(iam.detach_role_policy, RoleName="aws-managed", PolicyArn=nothing) == (
+    assert refusal(iam.detach_role_policy, RoleName="aws-managed", PolicyArn=nothing) == (
         "NoSuchEntity", f"Policy {nothing} was not found.", 404)
 
 
@@ -347,13 +337,13 @@ def test_role_tag_errors(iam):
     # looked up; role tag keys are compared without case
     ghost = "test-nonexistent-role"
     gone = _missing("role", ghost)
-    assert _error(iam.tag_role, RoleName=ghost, Tags=_tags(("k", "v"))) == gone
-    assert _error(iam.untag_role, RoleName=ghost, TagKeys=["k"]) == gone
-    assert _error(iam.list_role_tags, RoleName=ghost) == gone
+    assert refusal(iam.tag_role, RoleName=ghost, Tags=_tags(("k", "v"))) == gone
+    assert refusal(iam.untag_role, RoleName=ghost, TagKeys=["k"]) == gone
+    assert refusal(iam.list_role_tags, RoleName=ghost) == gone
     many = _tags(*((str(i), str(i)) for i in range(51)))
-    assert _error(iam.create_role, RoleName="r", AssumeRolePolicyDocument=TRUST,
+    assert refusal(iam.create_role, RoleName="r", AssumeRolePolicyDocument=TRUST,
                   Tags=many) == TOO_MANY_TAGS
-    assert _error(iam.tag_role, RoleName=ghost, Tags=many) == TOO_MANY_TAGS
+    assert refusal(iam.tag_role, RoleName=ghost, Tags=many) == TOO_MANY_TAGS
     iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
     duplicate = ("InvalidInput", "Duplicate tag keys found. Please note that Tag keys are "
                  "case insensitive.", 400)
@@ -365,13 +355,13 @@ def test_role_tag_errors(iam):
         (_tags(("invalid!key", "value")), BAD_KEY),
     ]
     for tags, expected in cases:
-        assert _error(iam.create_role, RoleName="other", AssumeRolePolicyDocument=TRUST,
+        assert refusal(iam.create_role, RoleName="other", AssumeRolePolicyDocument=TRUST,
                       Tags=tags) == expected
-        assert _error(iam.tag_role, RoleName="r", Tags=tags) == expected
-    assert _error(iam.untag_role, RoleName="r",
+        assert refusal(iam.tag_role, RoleName="r", Tags=tags) == expected
+    assert refusal(iam.untag_role, RoleName="r",
                   TagKeys=[str(i) for i in range(51)]) == TOO_MANY_KEYS
-    assert _error(iam.untag_role, RoleName="r", TagKeys=["k" * 129]) == BAD_TAG_KEYS
-    assert _error(iam.untag_role, RoleName="r", TagKeys=["invalid!key"]) == BAD_TAG_KEYS
+    assert refusal(iam.untag_role, RoleName="r", TagKeys=["k" * 129]) == BAD_TAG_KEYS
+    assert refusal(iam.untag_role, RoleName="r", TagKeys=["invalid!key"]) == BAD_TAG_KEYS
     assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["r"]
     assert iam.list_role_tags(RoleName="r")["Tags"] == []
 
@@ -387,7 +377,7 @@ def test_policy_lifecycle_and_duplicate(iam):
     assert created["Policy"]["Path"] == "/test/path/"
     arn = created["Policy"]["Arn"]
     assert shape(iam.get_policy(PolicyArn=arn)) == recorded({"Policy": {**POLICY, "Tags": []}})
-    assert _error(iam.create_policy, PolicyName="life", PolicyDocument=LIST_USERS) == (
+    assert refusal(iam.create_policy, PolicyName="life", PolicyDocument=LIST_USERS) == (
         "EntityAlreadyExists",
         "A policy called life already exists. Duplicate names are not allowed.", 409)
     assert shape(iam.delete_policy(PolicyArn=arn)) == EMPTY
@@ -434,7 +424,7 @@ def test_policy_version_limit(iam):
     arn = iam.create_policy(PolicyName="limited", PolicyDocument=LIST_USERS)["Policy"]["Arn"]
     for _ in range(4):
         iam.create_policy_version(PolicyArn=arn, PolicyDocument=LIST_USERS)
-    assert _error(iam.create_policy_version, PolicyArn=arn, PolicyDocument=LIST_USERS) == (
+    assert refusal(iam.create_policy_version, PolicyArn=arn, PolicyDocument=LIST_USERS) == (
         "LimitExceeded", "A managed policy can have up to 5 versions. Before you create a new "
         "version, you must delete an existing version.", 409)
     assert [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]] == [
@@ -449,9 +439,9 @@ def test_policy_version_errors_not_compared_elsewhere(iam):
     # TestPolicies::test_policy_version_errors: err-delete-nonexistent-version and
     # err-set-default-invalid-version-format
     arn = iam.create_policy(PolicyName="erring", PolicyDocument=LIST_USERS)["Policy"]["Arn"]
-    assert _error(iam.delete_policy_version, PolicyArn=arn, VersionId="v9") == (
+    assert refusal(iam.delete_policy_version, PolicyArn=arn, VersionId="v9") == (
         "NoSuchEntity", f"Policy {arn} version v9 does not exist or is not attachable.", 404)
-    assert _error(iam.set_default_policy_version, PolicyArn=arn,
+    assert refusal(iam.set_default_policy_version, PolicyArn=arn,
                   VersionId="wrong_version_id") == BAD_VERSION_ID
 
 
@@ -515,17 +505,17 @@ def test_policy_tag_errors(iam, account):
     ]
     arn = iam.create_policy(PolicyName="tag-errors", PolicyDocument=LIST_USERS)["Policy"]["Arn"]
     for tags, expected in cases:
-        assert _error(iam.create_policy, PolicyName="refused", PolicyDocument=LIST_USERS,
+        assert refusal(iam.create_policy, PolicyName="refused", PolicyDocument=LIST_USERS,
                       Tags=tags) == expected
-        assert _error(iam.tag_policy, PolicyArn=arn, Tags=tags) == expected
+        assert refusal(iam.tag_policy, PolicyArn=arn, Tags=tags) == expected
     ghost = f"arn:aws:iam::{account.account_id}:policy/NotAPolicy"
     not_found = ("NoSuchEntity", f"Policy {ghost} was not found.", 404)
-    assert _error(iam.tag_policy, PolicyArn=ghost, Tags=_tags(("some", "value"))) == not_found
-    assert _error(iam.untag_policy, PolicyArn=arn,
+    assert refusal(iam.tag_policy, PolicyArn=ghost, Tags=_tags(("some", "value"))) == not_found
+    assert refusal(iam.untag_policy, PolicyArn=arn,
                   TagKeys=[str(i) for i in range(51)]) == TOO_MANY_KEYS
-    assert _error(iam.untag_policy, PolicyArn=arn, TagKeys=["0" * 129]) == BAD_TAG_KEYS
-    assert _error(iam.untag_policy, PolicyArn=arn, TagKeys=["NOWAY!"]) == BAD_TAG_KEYS
-    assert _error(iam.untag_policy, PolicyArn=ghost, TagKeys=["somevalue"]) == not_found
+    assert refusal(iam.untag_policy, PolicyArn=arn, TagKeys=["0" * 129]) == BAD_TAG_KEYS
+    assert refusal(iam.untag_policy, PolicyArn=arn, TagKeys=["NOWAY!"]) == BAD_TAG_KEYS
+    assert refusal(iam.untag_policy, PolicyArn=ghost, TagKeys=["somevalue"]) == not_found
     assert [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]] == [
         "tag-errors"]
 
@@ -699,7 +689,7 @@ INVALID_DOCUMENTS: list[tuple[Any, str]] = [
 def test_create_policy_invalid_document(iam, document, message):
     # TestPolicyDocumentValidity::test_create_policy_invalid_document[invalid-N]
     text = document if isinstance(document, str) else json.dumps(document)
-    assert _error(iam.create_policy, PolicyName="refused", PolicyDocument=text) == (
+    assert refusal(iam.create_policy, PolicyName="refused", PolicyDocument=text) == (
         "MalformedPolicyDocument", message, 400)
     assert iam.list_policies(Scope="Local")["Policies"] == []
 
@@ -864,7 +854,7 @@ def test_get_aws_managed_policies(iam):
     assert (got["DefaultVersionId"], got["Description"]) == (
         "v5", "Provides the ability for an IAM user to change their own password.")
     lambda_basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-    assert _error(iam.get_policy_version, PolicyArn=lambda_basic,
+    assert refusal(iam.get_policy_version, PolicyArn=lambda_basic,
                   VersionId="v2-does-not-exist") == BAD_VERSION_ID
     v1 = iam.get_policy_version(PolicyArn=lambda_basic, VersionId="v1")["PolicyVersion"]
     assert (v1["VersionId"], v1["IsDefaultVersion"]) == ("v1", True)
@@ -872,7 +862,7 @@ def test_get_aws_managed_policies(iam):
         "Effect": "Allow", "Resource": "*",
         "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]}]}
     sysadmin = "arn:aws:iam::aws:policy/job-function/SystemAdministrator"
-    assert _error(iam.get_policy_version, PolicyArn=sysadmin,
+    assert refusal(iam.get_policy_version, PolicyArn=sysadmin,
                   VersionId="v2-does-not-exist") == BAD_VERSION_ID
     got = iam.get_policy(PolicyArn=sysadmin)["Policy"]
     assert (got["DefaultVersionId"], got["Path"], got["Description"]) == (
@@ -929,14 +919,14 @@ def test_instance_profile_lifecycle_and_errors(iam):
         {"InstanceProfile": {**PROFILE, "Tags": []}})
     assert iam.create_instance_profile(InstanceProfileName="plain")["InstanceProfile"][
         "Path"] == "/"
-    assert _error(iam.create_instance_profile, InstanceProfileName="plain") == (
+    assert refusal(iam.create_instance_profile, InstanceProfileName="plain") == (
         "EntityAlreadyExists", "Instance Profile plain already exists.", 409)
     assert shape(iam.delete_instance_profile(InstanceProfileName="pathed")) == EMPTY
-    assert _error(iam.get_instance_profile, InstanceProfileName="pathed") == (
+    assert refusal(iam.get_instance_profile, InstanceProfileName="pathed") == (
         "NoSuchEntity", "Instance Profile pathed cannot be found.", 404)
     gone = ("NoSuchEntity", "Instance Profile nonexistent-profile cannot be found.", 404)
-    assert _error(iam.get_instance_profile, InstanceProfileName="nonexistent-profile") == gone
-    assert _error(iam.delete_instance_profile, InstanceProfileName="nonexistent-profile") == gone
+    assert refusal(iam.get_instance_profile, InstanceProfileName="nonexistent-profile") == gone
+    assert refusal(iam.delete_instance_profile, InstanceProfileName="nonexistent-profile") == gone
 
 
 def _by_name(listed: dict[str, Any]) -> dict[str, Any]:
@@ -982,19 +972,19 @@ def test_instance_profile_roles(iam):
                                                   RoleName="first")) == EMPTY
     assert shape(iam.get_instance_profile(InstanceProfileName="one-seat")) == recorded(
         {"InstanceProfile": {**PROFILE, "Roles": [ROLE], "Tags": []}})
-    assert _error(iam.add_role_to_instance_profile, InstanceProfileName="one-seat",
+    assert refusal(iam.add_role_to_instance_profile, InstanceProfileName="one-seat",
                   RoleName="second") == (
         "LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1", 409)
-    assert _error(iam.delete_instance_profile, InstanceProfileName="one-seat") == (
+    assert refusal(iam.delete_instance_profile, InstanceProfileName="one-seat") == (
         "DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.",
         409)
     no_profile = ("NoSuchEntity", "Instance Profile nonexistent-profile cannot be found.", 404)
     no_role = _missing("role", "nonexistent-role")
-    assert _error(iam.add_role_to_instance_profile, InstanceProfileName="nonexistent-profile",
+    assert refusal(iam.add_role_to_instance_profile, InstanceProfileName="nonexistent-profile",
                   RoleName="second") == no_profile
-    assert _error(iam.add_role_to_instance_profile, InstanceProfileName="one-seat",
+    assert refusal(iam.add_role_to_instance_profile, InstanceProfileName="one-seat",
                   RoleName="nonexistent-role") == no_role
-    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName="one-seat",
+    assert refusal(iam.remove_role_from_instance_profile, InstanceProfileName="one-seat",
                   RoleName="nonexistent-role") == no_role
     assert shape(iam.remove_role_from_instance_profile(InstanceProfileName="one-seat",
                                                        RoleName="first")) == EMPTY
@@ -1035,9 +1025,9 @@ def test_instance_profile_tags(iam):
         {"InstanceProfile": initial})
 
     gone = ("NoSuchEntity", "Instance Profile nonexistent-profile cannot be found.", 404)
-    assert _error(iam.tag_instance_profile, InstanceProfileName="nonexistent-profile",
+    assert refusal(iam.tag_instance_profile, InstanceProfileName="nonexistent-profile",
                   Tags=_tags(("Key", "Value"))) == gone
-    assert _error(iam.untag_instance_profile, InstanceProfileName="nonexistent-profile",
+    assert refusal(iam.untag_instance_profile, InstanceProfileName="nonexistent-profile",
                   TagKeys=["Key"]) == gone
-    assert _error(iam.list_instance_profile_tags,
+    assert refusal(iam.list_instance_profile_tags,
                   InstanceProfileName="nonexistent-profile") == gone
