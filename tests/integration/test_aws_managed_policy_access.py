@@ -33,6 +33,23 @@ def test_an_administrator_reads_aws_managed_policies(account, iam):
     assert version["IsDefaultVersion"] is True
 
 
+def test_an_older_version_a_recording_shows_is_listed_and_read(iam):
+    # GetAccountAuthorizationDetails recorded AmazonS3FullAccess with v2 (default) and v1
+    # (LocalStack's AWS-validated test_iam_account_authorization_details snapshot)
+    arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+    listed = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in listed] == [
+        ("v2", True), ("v1", False)]
+    old = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]
+    assert old["IsDefaultVersion"] is False
+    assert old["Document"]["Statement"] == [{"Effect": "Allow", "Action": "s3:*",
+                                             "Resource": "*"}]
+    assert old["CreateDate"] == iam.get_policy(PolicyArn=arn)["Policy"]["CreateDate"]
+    with pytest.raises(ClientError) as err:
+        iam.get_policy_version(PolicyArn=arn, VersionId="v3")
+    assert err.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
 def test_a_user_without_policies_is_still_refused(account, iam):
     iam.create_user(UserName="nobody")
     key = iam.create_access_key(UserName="nobody")["AccessKey"]

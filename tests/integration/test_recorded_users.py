@@ -720,10 +720,13 @@ def test_authorization_details_filter_aws_managed_policy(iam):
     versions = policy["PolicyVersionList"]
     assert {tuple(sorted(v)) for v in versions} == {
         ("CreateDate", "Document", "IsDefaultVersion", "VersionId")}
-    # AWS lists v2 (the default) and then v1; the catalog holds only the default versions
-    # of AWS managed policies, so the list here has v2 alone.
-    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions][:1] == [("v2", True)]
+    # AWS lists v2 (the default) and then v1, newest first
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [
+        ("v2", True), ("v1", False)]
     assert versions[0]["Document"]["Statement"][0]["Action"] == ["s3:*", "s3-object-lambda:*"]
+    assert versions[1]["Document"] == {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    assert versions[1]["CreateDate"] < versions[0]["CreateDate"]
     assert policy["AttachmentCount"] == 1
 
 

@@ -238,8 +238,9 @@ def _policies(ctx: CallContext, items: list[Any]) -> list[dict[str, Any]]:
             entry = managed_policies.get(info.arn)
             assert entry is not None
             detail["PolicyVersionList"] = [
-                {"Document": entry.document, "VersionId": entry.default_version_id,
-                 "IsDefaultVersion": True, "CreateDate": entry.updated}]
+                {"Document": v.document, "VersionId": v.version_id,
+                 "IsDefaultVersion": v.version_id == entry.default_version_id,
+                 "CreateDate": v.created} for v in entry.versions]
         else:
             if info.row.description:
                 detail["Description"] = info.row.description

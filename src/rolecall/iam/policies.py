@@ -461,10 +461,11 @@ def get_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     info = _versioned_policy(ctx, arn, version_id)
     if info.row is None:
         entry = managed_policies.get(arn)
-        if entry is None or version_id != entry.default_version_id:
+        known = entry.version(version_id) if entry is not None else None
+        if known is None:
             raise _no_such_version(arn, version_id)
-        return {"PolicyVersion": _version_shape(version_id, entry.updated, version_id,
-                                                entry.document)}
+        return {"PolicyVersion": _version_shape(version_id, known.created,
+                                                entry.default_version_id, known.document)}
     version = ctx.db.get(PolicyVersion, (info.row.id, version_id))
     if version is None:
         raise _no_such_version(arn, version_id)
@@ -476,8 +477,10 @@ def get_policy_version(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
 def list_policy_versions(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     info = find_policy(ctx, params["PolicyArn"])
     if info.row is None:
-        versions = [_version_shape(info.default_version_id, info.updated,
-                                   info.default_version_id)]
+        entry = managed_policies.get(info.arn)
+        assert entry is not None
+        versions = [_version_shape(v.version_id, v.created, entry.default_version_id)
+                    for v in entry.versions]
     else:
         versions = [_version_shape(v.version_id, v.created_at, info.row.default_version)
                     for v in _versions(ctx, info.row)]
