@@ -143,7 +143,7 @@ def _check_value(shape: Shape, value: Any, path: str, problems: list[str],
             # "Value at 'tagKeys' failed to satisfy constraint: Member must satisfy
             # constraint: [Member must have length less than or equal to 128, ...]").
             problems.append(fail() + "satisfy constraint: [" +
-                            ", ".join(_member_constraints(member)) + "]")
+                            ", ".join(_member_constraints(member, enum_values)) + "]")
         return
     if kind == "map":
         _check_length(len(value), meta, fail, problems)
@@ -172,8 +172,7 @@ def _scalar_problems(shape: Shape, value: Any, *, enum_values: bool = True) -> l
             if compiled is not None and not compiled.fullmatch(value):
                 out.append(f"satisfy regular expression pattern: {pattern}")
             if shape.enum and value not in shape.enum:
-                out.append("satisfy enum value set" +
-                           (": [" + ", ".join(shape.enum) + "]" if enum_values else ""))
+                out.append(_enum_rule(shape, enum_values))
     elif kind in ("integer", "long", "float", "double"):
         if "min" in meta and value < meta["min"]:
             out.append(f"have value greater than or equal to {meta['min']}")
@@ -182,7 +181,11 @@ def _scalar_problems(shape: Shape, value: Any, *, enum_values: bool = True) -> l
     return out
 
 
-def _member_constraints(shape: Shape) -> list[str]:
+def _enum_rule(shape: Shape, enum_values: bool) -> str:
+    return "satisfy enum value set" + (": [" + ", ".join(shape.enum) + "]" if enum_values else "")
+
+
+def _member_constraints(shape: Shape, enum_values: bool = True) -> list[str]:
     """Every constraint of a list's scalar member, in the order AWS lists them."""
     meta = shape.metadata
     out: list[str] = []
@@ -195,7 +198,7 @@ def _member_constraints(shape: Shape) -> list[str]:
     if meta.get("pattern"):
         out.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
     if shape.enum:
-        out.append("Member must satisfy enum value set: [" + ", ".join(shape.enum) + "]")
+        out.append("Member must " + _enum_rule(shape, enum_values))
     if meta.get("pattern"):
         # Recorded: tagKeys (a pattern) ends with "Member must not be null"; clientIDList and
         # thumbprintList (lengths only) do not.
